@@ -1,0 +1,110 @@
+"""The `migsafe` command. Thin: parse flags, call one function per command, pick an output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from migsafe.errors import MigsafeError
+
+
+def _project_options(func):
+    """Options every command that loads a project accepts."""
+
+    @click.argument("path", type=click.Path(file_okay=False, path_type=str))
+    @click.option("--settings", "settings", metavar="MODULE", help="Django settings module (dotted path).")
+    @click.option("--env", "env", multiple=True, metavar="KEY=VALUE",
+                  help="Environment variable for the settings module (repeatable).")
+    @click.option("--env-file", type=click.Path(dir_okay=False, exists=True), help="Read variables from a .env file.")
+    @click.option("--pg-version", type=int, default=None,
+                  help="Target PostgreSQL major version, 12-17 (default 16 or [tool.migsafe] pg_version).")
+    @click.option("--database-url", default=None, metavar="URL",
+                  help="Render on a scratch database created (and dropped) on this PostgreSQL server.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _session_kwargs(kwargs) -> dict:
+    from migsafe.project import parse_env_pairs
+
+    return {
+        "settings": kwargs.pop("settings"),
+        "env": parse_env_pairs(kwargs.pop("env")),
+        "env_file": kwargs.pop("env_file"),
+        "pg_version": kwargs.pop("pg_version"),
+        "database_url": kwargs.pop("database_url"),
+    }
+
+
+def _fail(exc: MigsafeError) -> None:
+    click.secho(f"migsafe: error: {exc.message}", fg="red", err=True)
+    if exc.hint:
+        click.echo(f"  hint: {exc.hint}", err=True)
+    sys.exit(2)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MigsafeError as exc:
+            _fail(exc)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="migsafe")
+def main():
+    """Check Django migrations for PostgreSQL locks, rewrites and data loss, without a database."""
+
+
+@main.command()
+@_project_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def graph(path, fmt, **kwargs):
+    """Show the migration graph: per app its migrations, leaves and conflicts."""
+    from migsafe.output import graph as out
+    from migsafe.session import open_session
+
+    with open_session(path, **_session_kwargs(kwargs)) as session:
+        out.write(session, fmt, click.echo)
+        _report_problems(session.problems)
+        sys.exit(2 if not session.graph.migrations and session.problems else 0)
+
+
+@main.command()
+@_project_options
+@click.argument("app_label", required=False)
+@click.argument("migration_name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def sql(path, app_label, migration_name, fmt, **kwargs):
+    """Print the SQL of every operation, as sqlmigrate would for PostgreSQL."""
+    from migsafe.output import sql as out
+    from migsafe.render import render
+    from migsafe.session import open_session
+
+    with open_session(path, **_session_kwargs(kwargs)) as session:
+        only = out.select(session.graph, app_label, migration_name)
+        result = render(session.graph, only=only)
+        out.write(result, fmt, click.echo)
+        problems = session.problems + result.problems
+        _report_problems(problems)
+        sys.exit(2 if not result.migrations and problems else 0)
+
+
+def _report_problems(problems) -> None:
+    for problem in problems:
+        where = problem.location()
+        prefix = f"{where}: " if where else ""
+        click.secho(f"migsafe: {prefix}{problem.message}", fg="yellow", err=True)
+        if problem.hint:
+            click.echo(f"  hint: {problem.hint}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

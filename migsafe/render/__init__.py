@@ -1,0 +1,191 @@
+"""Render the SQL of every operation in one forward pass over the migration plan.
+
+Each operation is applied once to a single project state, as `migrate` does, and its
+SQL is recorded by the schema editor (offline: answered by the in-memory catalog;
+live: executed on a scratch database). Repeated `sqlmigrate` calls instead rebuild the
+state from scratch for every migration.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from migsafe.errors import Problem, describe_exception, innermost_frame_in
+from migsafe.graph import Graph, Key, MigrationInfo
+
+
+@dataclass
+class RenderedOperation:
+    app_label: str
+    migration: str
+    operation_index: int
+    operation: str  # describe()
+    operation_class: str
+    file: str | None
+    line: int | None
+    sql: list[str] = field(default_factory=list)
+    runs_python: bool = False  # cannot be written as SQL (RunPython and the like)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "app_label": self.app_label,
+            "migration": self.migration,
+            "operation_index": self.operation_index,
+            "operation": self.operation,
+            "file": self.file,
+            "line": self.line,
+            "sql": list(self.sql),
+        }
+
+
+@dataclass
+class RenderedMigration:
+    app_label: str
+    name: str
+    file: str | None
+    atomic: bool
+    operations: list[RenderedOperation]
+    # Every statement in the order it ran, with the index of the operation it belongs to.
+    executed: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> Key:
+        return (self.app_label, self.name)
+
+
+@dataclass
+class RenderResult:
+    mode: str  # "offline" or "live"
+    pg_version: int
+    migrations: list[RenderedMigration]
+    problems: list[Problem]
+    seconds: float
+
+    def operations(self):
+        for migration in self.migrations:
+            yield from migration.operations
+
+
+def _connection():
+    from django.db import connection
+
+    return connection
+
+
+def render(graph: Graph, *, only: set[Key] | None = None, connection=None) -> RenderResult:
+    """Walk GRAPH's plan once; return the SQL of the migrations in ONLY (default: all).
+
+    Migrations before the last selected one are still walked (their state and DDL are
+    needed), but not reported.
+    """
+    from django.db.migrations.state import ProjectState
+
+    from migsafe.render.recording import Recorder
+
+    conn = connection or _connection()
+    live = getattr(conn, "catalog", None) is None
+    started = time.perf_counter()
+    plan = graph.plan
+    if only is not None:
+        wanted = [i for i, key in enumerate(plan) if key in only]
+        plan = plan[: wanted[-1] + 1] if wanted else []
+    state = ProjectState(real_apps=graph.loader.unmigrated_apps)
+    problems: list[Problem] = []
+    rendered: list[RenderedMigration] = []
+    for key in plan:
+        info = graph.migrations[key]
+        recorder = Recorder()
+        result = _walk_migration(info, state, conn, recorder, live, problems)
+        if only is None or key in only:
+            rendered.append(result)
+    return RenderResult(
+        mode="live" if live else "offline",
+        pg_version=conn.pg_version,
+        migrations=rendered,
+        problems=problems,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _walk_migration(info: MigrationInfo, state, conn, recorder, live: bool, problems) -> RenderedMigration:
+    from django.db.transaction import atomic
+
+    operations = [
+        RenderedOperation(
+            app_label=info.app_label,
+            migration=info.name,
+            operation_index=op.index,
+            operation=op.description,
+            operation_class=op.class_name,
+            file=info.file,
+            line=op.line,
+            runs_python=not getattr(op.operation, "reduces_to_sql", True),
+        )
+        for op in info.operations
+    ]
+    result = RenderedMigration(info.app_label, info.name, info.file, info.atomic, operations)
+    editor = conn.schema_editor(atomic=info.atomic and live)
+    editor.recorder = recorder
+    try:
+        with editor:
+            for op_info, out in zip(info.operations, operations):
+                recorder.current = op_info.index
+                operation = op_info.operation
+                try:
+                    old_state = state.clone()
+                    operation.state_forwards(info.app_label, state)
+                    if out.runs_python and not live:
+                        continue
+                    if live and not editor.atomic_migration and (
+                        operation.atomic or (info.atomic and operation.atomic is not False)
+                    ):
+                        with atomic(conn.alias):
+                            operation.database_forwards(info.app_label, editor, old_state, state)
+                    else:
+                        operation.database_forwards(info.app_label, editor, old_state, state)
+                except Exception as exc:  # the user's operations can raise anything
+                    out.error = describe_exception(exc)
+                    problems.append(_render_problem(info, op_info, exc))
+                    if live and editor.atomic_migration:
+                        raise _AbortMigration() from exc
+                finally:
+                    recorder.own_deferred(editor.deferred_sql)
+            recorder.current = None
+    except _AbortMigration:
+        pass
+    except Exception as exc:  # deferred SQL failing at the end of the migration
+        problems.append(_render_problem(info, None, exc))
+    last = len(operations) - 1
+    for owner, message in recorder.notes:
+        operations[owner if owner is not None else last].notes.append(message)
+    for owner, statement in recorder.executed:
+        index = owner if owner is not None else last
+        if index >= 0:
+            operations[index].sql.append(statement)
+            result.executed.append((index, statement))
+    return result
+
+
+class _AbortMigration(Exception):
+    """A live atomic migration failed: its transaction is rolled back as a whole."""
+
+
+def _render_problem(info: MigrationInfo, op_info, exc: BaseException) -> Problem:
+    line = op_info.line if op_info else info.line
+    if info.path:
+        line = innermost_frame_in(exc, info.path) or line
+    what = f"operation {op_info.index} ({op_info.description})" if op_info else "deferred SQL"
+    return Problem(
+        kind="render",
+        message=f"{info.app_label}.{info.name}: {what} could not be rendered: {describe_exception(exc)}",
+        file=info.file,
+        line=line,
+        app_label=info.app_label,
+        migration=info.name,
+        hint="render with --database-url to apply it to a scratch database"
+        if "offline" in str(exc)
+        else None,
+    )
