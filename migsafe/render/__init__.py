@@ -81,9 +81,7 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None) -> Re
     Migrations before the last selected one are still walked (their state and DDL are
     needed), but not reported.
     """
-    from django.db.migrations.state import ProjectState
-
-    from migsafe.render.recording import Recorder
+    from migsafe.render.states import FullStates, PartialStates
 
     conn = connection or _connection()
     live = getattr(conn, "catalog", None) is None
@@ -92,13 +90,11 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None) -> Re
     if only is not None:
         wanted = [i for i, key in enumerate(plan) if key in only]
         plan = plan[: wanted[-1] + 1] if wanted else []
-    state = ProjectState(real_apps=graph.loader.unmigrated_apps)
+    states = (FullStates if live else PartialStates)(graph.loader.unmigrated_apps)
     problems: list[Problem] = []
     rendered: list[RenderedMigration] = []
     for key in plan:
-        info = graph.migrations[key]
-        recorder = Recorder()
-        result = _walk_migration(info, state, conn, recorder, live, problems)
+        result = _walk_migration(graph.migrations[key], states, conn, live, problems)
         if only is None or key in only:
             rendered.append(result)
     return RenderResult(
@@ -110,8 +106,8 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None) -> Re
     )
 
 
-def _walk_migration(info: MigrationInfo, state, conn, recorder, live: bool, problems) -> RenderedMigration:
-    from django.db.transaction import atomic
+def _walk_migration(info: MigrationInfo, states, conn, live: bool, problems) -> RenderedMigration:
+    from migsafe.render.recording import Recorder
 
     operations = [
         RenderedOperation(
@@ -127,25 +123,18 @@ def _walk_migration(info: MigrationInfo, state, conn, recorder, live: bool, prob
         for op in info.operations
     ]
     result = RenderedMigration(info.app_label, info.name, info.file, info.atomic, operations)
+    recorder = Recorder()
     editor = conn.schema_editor(atomic=info.atomic and live)
     editor.recorder = recorder
     try:
         with editor:
             for op_info, out in zip(info.operations, operations):
                 recorder.current = op_info.index
-                operation = op_info.operation
                 try:
-                    old_state = state.clone()
-                    operation.state_forwards(info.app_label, state)
-                    if out.runs_python and not live:
+                    step = states.apply(info.app_label, op_info.operation)
+                    if step.sql_free or (out.runs_python and not live):
                         continue
-                    if live and not editor.atomic_migration and (
-                        operation.atomic or (info.atomic and operation.atomic is not False)
-                    ):
-                        with atomic(conn.alias):
-                            operation.database_forwards(info.app_label, editor, old_state, state)
-                    else:
-                        operation.database_forwards(info.app_label, editor, old_state, state)
+                    _database_forwards(info, op_info.operation, editor, step, recorder, live)
                 except Exception as exc:  # the user's operations can raise anything
                     out.error = describe_exception(exc)
                     problems.append(_render_problem(info, op_info, exc))
@@ -167,6 +156,28 @@ def _walk_migration(info: MigrationInfo, state, conn, recorder, live: bool, prob
             operations[index].sql.append(statement)
             result.executed.append((index, statement))
     return result
+
+
+def _database_forwards(info: MigrationInfo, operation, editor, step, recorder, live: bool) -> None:
+    """Run the operation's database side as Migration.apply does."""
+    from django.db.transaction import atomic
+
+    if live and not editor.atomic_migration and (
+        operation.atomic or (info.atomic and operation.atomic is not False)
+    ):
+        with atomic(editor.connection.alias):
+            operation.database_forwards(info.app_label, editor, step.before, step.after)
+        return
+    executed, deferred = len(recorder.executed), len(editor.deferred_sql)
+    try:
+        operation.database_forwards(info.app_label, editor, step.before, step.after)
+    except Exception:
+        # A partial state may lack a model the operation reached for; with nothing
+        # emitted yet, the operation can run again on the full states.
+        if not step.partial or len(recorder.executed) != executed or len(editor.deferred_sql) != deferred:
+            raise
+        wide = step.widen()
+        operation.database_forwards(info.app_label, editor, wide.before, wide.after)
 
 
 class _AbortMigration(Exception):
