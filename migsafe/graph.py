@@ -70,41 +70,69 @@ class Graph:
         return sorted({app for app, _ in self.migrations})
 
 
+Literal = tuple[tuple[int, str], ...]  # (line, called name) of each element of a literal list
+
+
 @lru_cache(maxsize=None)
-def _operation_lines(path: str) -> tuple[int | None, tuple[int, ...] | None]:
-    """Line of ``class Migration`` and of each element of its literal ``operations`` list."""
+def _operation_lines(path: str) -> tuple[int | None, int | None, tuple[Literal, ...]]:
+    """Line of ``class Migration``, of its ``operations`` assignment, and every literal list
+    assigned to ``operations`` (in the class first, then anywhere, e.g. under an ``if``)."""
     try:
         tree = ast.parse(Path(path).read_bytes(), filename=path)
     except (OSError, SyntaxError, ValueError):
-        return None, None
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "Migration":
+        return None, None, ()
+    class_line = assignment_line = None
+    in_class: list[Literal] = []
+    elsewhere: list[Literal] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == "Migration" and class_line is None:
+            class_line = node.lineno
             for stmt in node.body:
-                targets = []
-                if isinstance(stmt, ast.Assign):
-                    targets = stmt.targets
-                    value = stmt.value
-                elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-                    targets = [stmt.target]
-                    value = stmt.value
-                if any(isinstance(t, ast.Name) and t.id == "operations" for t in targets):
-                    if isinstance(value, (ast.List, ast.Tuple)):
-                        return node.lineno, tuple(elt.lineno for elt in value.elts)
-                    return node.lineno, (stmt.lineno,)
-            return node.lineno, None
-    return None, None
+                found = _assigned_operations(stmt)
+                if found is not None:
+                    assignment_line = stmt.lineno
+                    in_class.extend(found)
+        elif not isinstance(node, ast.ClassDef):
+            elsewhere.extend(_assigned_operations(node) or ())
+    return class_line, assignment_line, tuple(in_class + elsewhere)
 
 
-def operation_lines(path: str | None, count: int) -> tuple[int | None, list[int | None]]:
-    """Lines for COUNT operations; a non-literal list maps every operation to its assignment."""
+def _assigned_operations(node) -> list[Literal] | None:
+    """For ``operations = ...``: its literal list (if it is one); None for other statements."""
+    if isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        targets, value = [node.target], node.value
+    else:
+        return None
+    if not any(isinstance(t, ast.Name) and t.id == "operations" for t in targets):
+        return None
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return []
+    return [tuple((element.lineno, _called_name(element)) for element in value.elts)]
+
+
+def _called_name(node) -> str:
+    if isinstance(node, ast.Call):
+        func = node.func
+        return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return ""
+
+
+def operation_lines(path: str | None, class_names: list[str]) -> tuple[int | None, list[int | None]]:
+    """Lines of a migration's operations: from the literal list that has them (same count,
+    same classes where they can be told), else the ``operations`` assignment."""
+    count = len(class_names)
     if not path:
         return None, [None] * count
-    class_line, lines = _operation_lines(path)
-    if not lines:
-        return class_line, [class_line] * count
-    if len(lines) == count:
-        return class_line, list(lines)
-    return class_line, [lines[0]] * count
+    class_line, assignment_line, literals = _operation_lines(path)
+    same_count = [lines for lines in literals if len(lines) == count]
+    for lines in same_count:
+        if [name for _, name in lines] == class_names:
+            return class_line, [line for line, _ in lines]
+    if same_count:
+        return class_line, [line for line, _ in same_count[0]]
+    return class_line, [assignment_line or class_line] * count
 
 
 class TolerantLoader(MigrationLoader):
@@ -362,7 +390,7 @@ def load_graph(project) -> Graph:
         migration = graph.nodes[key]
         path = loader.paths.get(key)
         ops = list(migration.operations)
-        class_line, lines = operation_lines(path, len(ops))
+        class_line, lines = operation_lines(path, [type(op).__name__ for op in ops])
         migrations[key] = MigrationInfo(
             app_label=key[0],
             name=key[1],

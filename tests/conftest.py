@@ -20,6 +20,9 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 def run_migsafe(*args, env: dict | None = None, cwd: Path | None = None, timeout: int = 600):
     """Run the CLI in a fresh interpreter: Django's settings are per process."""
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Django iterates sets (index_together, unique_together changes) in hash order; a fixed
+    # seed makes two runs comparable, as two processes with the same seed would be.
+    environment.setdefault("PYTHONHASHSEED", "0")
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "migsafe", *map(str, args)],

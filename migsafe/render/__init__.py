@@ -75,11 +75,12 @@ def _connection():
     return connection
 
 
-def render(graph: Graph, *, only: set[Key] | None = None, connection=None) -> RenderResult:
+def render(graph: Graph, *, only: set[Key] | None = None, connection=None, observer=None) -> RenderResult:
     """Walk GRAPH's plan once; return the SQL of the migrations in ONLY (default: all).
 
     Migrations before the last selected one are still walked (their state and DDL are
-    needed), but not reported.
+    needed), but not reported. With an OBSERVER (live only), each operation runs in a
+    transaction of its own and is watched (see migsafe.trace).
     """
     from migsafe.render.states import FullStates, PartialStates
 
@@ -94,7 +95,7 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None) -> Re
     problems: list[Problem] = []
     rendered: list[RenderedMigration] = []
     for key in plan:
-        result = _walk_migration(graph.migrations[key], states, conn, live, problems)
+        result = _walk_migration(graph.migrations[key], states, conn, live, problems, observer)
         if only is None or key in only:
             rendered.append(result)
     return RenderResult(
@@ -106,7 +107,7 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None) -> Re
     )
 
 
-def _walk_migration(info: MigrationInfo, states, conn, live: bool, problems) -> RenderedMigration:
+def _walk_migration(info: MigrationInfo, states, conn, live: bool, problems, observer=None) -> RenderedMigration:
     from migsafe.render.recording import Recorder
 
     operations = [
@@ -124,7 +125,8 @@ def _walk_migration(info: MigrationInfo, states, conn, live: bool, problems) -> 
     ]
     result = RenderedMigration(info.app_label, info.name, info.file, info.atomic, operations)
     recorder = Recorder()
-    editor = conn.schema_editor(atomic=info.atomic and live)
+    recorder.observer = observer
+    editor = conn.schema_editor(atomic=info.atomic and live and observer is None)
     editor.recorder = recorder
     try:
         with editor:
@@ -134,7 +136,14 @@ def _walk_migration(info: MigrationInfo, states, conn, live: bool, problems) -> 
                     step = states.apply(info.app_label, op_info.operation)
                     if step.sql_free or (out.runs_python and not live):
                         continue
-                    _database_forwards(info, op_info.operation, editor, step, recorder, live)
+                    if observer is not None:
+                        observer.run(
+                            op_info.index,
+                            lambda: _database_forwards(info, op_info.operation, editor, step, recorder, False),
+                            in_transaction=not _runs_outside_transaction(info, op_info.operation),
+                        )
+                    else:
+                        _database_forwards(info, op_info.operation, editor, step, recorder, live)
                 except Exception as exc:  # the user's operations can raise anything
                     out.error = describe_exception(exc)
                     problems.append(_render_problem(info, op_info, exc))
@@ -178,6 +187,14 @@ def _database_forwards(info: MigrationInfo, operation, editor, step, recorder, l
             raise
         wide = step.widen()
         operation.database_forwards(info.app_label, editor, wide.before, wide.after)
+
+
+def _runs_outside_transaction(info: MigrationInfo, operation) -> bool:
+    """Operations PostgreSQL refuses inside a transaction (CONCURRENTLY), in non-atomic migrations."""
+    if info.atomic or operation.atomic:
+        return False
+    sql = str(getattr(operation, "sql", ""))
+    return "Concurrently" in type(operation).__name__ or "CONCURRENTLY" in sql.upper()
 
 
 class _AbortMigration(Exception):

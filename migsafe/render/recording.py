@@ -19,6 +19,7 @@ class Recorder:
         self.current: int | None = None
         self.executed: list[tuple[int | None, str]] = []
         self.notes: list[tuple[int | None, str]] = []
+        self.observer = None  # migsafe.trace.Observer when tracing
         self._owners: dict[int, tuple[int | None, object]] = {}
 
     def note(self, message: str) -> None:
@@ -48,11 +49,18 @@ class RecordingSchemaEditor(DatabaseSchemaEditor):
         # Merge parameters client-side exactly as Django's PostgreSQL editor does.
         if params is not None:
             text = self.connection.ops.compose_sql(text, params)
-        if self.recorder is not None:
-            owner = self.recorder.owner_of(sql)
-            for statement in split_statements(text):
-                self.recorder.executed.append((owner, statement))
-        self.run(text)
+        recorder = self.recorder
+        if recorder is None:
+            self.run(text)
+            return
+        owner = recorder.owner_of(sql)
+        for statement in split_statements(text):
+            recorder.executed.append((owner, statement))
+        if recorder.observer is not None and recorder.current is None and owner is not None:
+            # Deferred SQL at the end of a migration: watched statement by statement.
+            recorder.observer.run(owner, lambda: self.run(text), in_transaction=True)
+        else:
+            self.run(text)
 
     def run(self, text: str) -> None:
         """Send TEXT to the database (live) or to the in-memory catalog (offline)."""
