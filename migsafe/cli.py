@@ -94,7 +94,81 @@ def sql(path, app_label, migration_name, fmt, **kwargs):
         out.write(result, fmt, click.echo)
         problems = session.problems + result.problems
         _report_problems(problems)
-        sys.exit(2 if not result.migrations and problems else 0)
+        sys.exit(2 if not result.selected() and problems else 0)
+
+
+@main.command()
+@_project_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
+              help="Exit 1 when a finding reaches this severity (default error, or [tool.migsafe] fail_on).")
+@click.option("--base", "base_ref", metavar="REF", default=None,
+              help="Check only migrations added or changed since the merge-base with REF (git).")
+@click.option("--app", "app_label", default=None, help="Only this app.")
+@click.option("--migration", "migration_name", default=None, help="Only this migration (name or prefix).")
+def check(path, fmt, fail_on, base_ref, app_label, migration_name, **kwargs):
+    """Check migrations for locks, rewrites, data loss and rolling-deploy breakage."""
+    from migsafe.check import Config, checked_keys, run_check
+    from migsafe.output import check as out
+    from migsafe.session import open_session
+
+    with open_session(path, **_session_kwargs(kwargs)) as session:
+        config = Config.from_table(session.config, fail_on)
+        only_keys = branch_new = None
+        if base_ref:
+            from migsafe.vcs import changed_migrations
+
+            only_keys, branch_new = changed_migrations(session, base_ref)
+        keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
+        result = run_check(session, config, keys, branch_new=branch_new)
+        out.write(result, fmt, click.echo, colour=sys.stdout.isatty() and fmt == "text")
+        _report_problems(result.problems)
+        if not keys and result.problems:
+            sys.exit(2)
+        sys.exit(1 if result.failing() else 0)
+
+
+@main.command()
+@_project_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def trace(path, fmt, **kwargs):
+    """Apply each migration on a scratch database and show the locks and rewrites PostgreSQL
+    reported next to what migsafe predicted (needs --database-url)."""
+    from migsafe.output import trace as out
+    from migsafe.session import open_session
+    from migsafe.trace import trace as run_trace
+
+    if not kwargs.get("database_url"):
+        raise MigsafeError("trace needs --database-url", hint="e.g. --database-url postgresql://postgres@127.0.0.1/postgres")
+    with open_session(path, **_session_kwargs(kwargs)) as session:
+        result, comparisons = run_trace(session)
+        out.write(comparisons, fmt, click.echo)
+        _report_problems(session.problems + result.problems)
+        sys.exit(0 if all(c.agrees for c in comparisons) else 1)
+
+
+@main.command(name="rules")
+def list_rules():
+    """List every rule: id, severity, title."""
+    from migsafe.rules.registry import all_rules
+
+    for rule in all_rules():
+        click.echo(f"{rule.id}  {rule.severity:7}  {rule.title}")
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id):
+    """Explain one rule: why it matters and what to do instead."""
+    from migsafe.rules.registry import get
+
+    rule = get(rule_id)
+    if rule is None:
+        raise MigsafeError(f"no rule {rule_id!r}", hint="`migsafe rules` lists them")
+    click.echo(f"{rule.id} ({rule.severity}): {rule.title}\n")
+    click.echo(f"Why: {rule.why}\n")
+    click.echo(f"Instead: {rule.fix}")
+    click.echo(f"\nDocumentation: docs/rules/{rule.id}.md")
 
 
 def _report_problems(problems) -> None:

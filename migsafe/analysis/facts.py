@@ -45,12 +45,29 @@ class Facts:
     # migration, or in a migration new on this branch.
     new_tables: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)  # why data_loss / backward_incompatible
+    lock_timeout: bool = False  # a lock_timeout was set earlier in the migration
+    # Columns added NOT NULL (table, column, with a DEFAULT) and defaults dropped afterwards:
+    # together they tell whether the database keeps a default for older code's inserts.
+    added_not_null: list[tuple[str, str, bool]] = field(default_factory=list)
+    dropped_defaults: set[tuple[str, str]] = field(default_factory=set)
+
+    # Tables renamed by this operation: old name -> new name (locks are reported under the
+    # new name, as pg_locks shows them once the operation is done).
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def final_name(self, table: str | None) -> str | None:
+        seen = set()
+        while table in self.renames and table not in seen:
+            seen.add(table)
+            table = self.renames[table]
+        return table
 
     @property
     def locks(self) -> dict[str, str]:
         merged: dict[str, str] = {}
         for statement in self.statements:
             for relation, mode in statement.locks.items():
+                relation = self.final_name(relation)
                 merged[relation] = strongest([merged.get(relation), mode])
         return merged
 

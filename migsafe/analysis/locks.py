@@ -75,7 +75,7 @@ def blocks_writes(mode: str | None) -> bool:
 class Effect:
     """What one kind of statement does to the table it targets (and to tables it references)."""
 
-    lock: str  # on the target table
+    lock: str  # on the target table ("" when the table itself is not locked)
     referenced_lock: str | None = None  # on tables it references (foreign keys)
     rewrites: bool = False
     scans: bool = False
@@ -118,7 +118,8 @@ STATEMENTS: dict[str, Effect] = {
     "create_index_concurrently": Effect("SHARE UPDATE EXCLUSIVE", scans=True, builds_index=True),
     "drop_index": Effect("ACCESS EXCLUSIVE"),
     "drop_index_concurrently": Effect("SHARE UPDATE EXCLUSIVE"),
-    "rename_index": Effect("SHARE UPDATE EXCLUSIVE", since=120000),
+    "rename_index": Effect("", note="locks the index (SHARE UPDATE EXCLUSIVE since 12), not the table"),
+    "create_view": Effect("", referenced_lock="ACCESS SHARE", note="reads the tables it selects from"),
     "rename_table": Effect("ACCESS EXCLUSIVE"),
     "rename_column": Effect("ACCESS EXCLUSIVE"),
     "set_tablespace": Effect("ACCESS EXCLUSIVE", rewrites=True),

@@ -32,7 +32,7 @@ def write(result, fmt: str, echo) -> None:
     if fmt == "json":
         echo(json.dumps([op.as_dict() for op in result.operations()], indent=2))
         return
-    for migration in result.migrations:
+    for migration in result.selected():
         atomic = "" if migration.atomic else "  (atomic = False)"
         echo(f"-- {migration.app_label}.{migration.name}  {migration.file or ''}{atomic}")
         for op in migration.operations:
@@ -49,6 +49,7 @@ def write(result, fmt: str, echo) -> None:
             for statement in op.sql:
                 echo(statement)
         echo("")
-    echo(f"-- {sum(len(m.operations) for m in result.migrations)} operations in "
-         f"{len(result.migrations)} migrations, rendered {result.mode} for PostgreSQL "
+    selected = result.selected()
+    echo(f"-- {sum(len(m.operations) for m in selected)} operations in "
+         f"{len(selected)} migrations, rendered {result.mode} for PostgreSQL "
          f"{result.pg_version // 10000} in {result.seconds:.2f}s")

@@ -50,6 +50,7 @@ class RenderedMigration:
     operations: list[RenderedOperation]
     # Every statement in the order it ran, with the index of the operation it belongs to.
     executed: list[tuple[int, str]] = field(default_factory=list)
+    selected: bool = True  # asked for (the others were walked only to reach it)
 
     @property
     def key(self) -> Key:
@@ -64,8 +65,11 @@ class RenderResult:
     problems: list[Problem]
     seconds: float
 
+    def selected(self):
+        return [m for m in self.migrations if m.selected]
+
     def operations(self):
-        for migration in self.migrations:
+        for migration in self.selected():
             yield from migration.operations
 
 
@@ -76,10 +80,10 @@ def _connection():
 
 
 def render(graph: Graph, *, only: set[Key] | None = None, connection=None, observer=None) -> RenderResult:
-    """Walk GRAPH's plan once; return the SQL of the migrations in ONLY (default: all).
+    """Walk GRAPH's plan once, up to the last migration in ONLY (default: all).
 
-    Migrations before the last selected one are still walked (their state and DDL are
-    needed), but not reported. With an OBSERVER (live only), each operation runs in a
+    Migrations before the last selected one are walked too (their state and DDL are
+    needed) and returned with ``selected = False``. With an OBSERVER (live only), each operation runs in a
     transaction of its own and is watched (see migsafe.trace).
     """
     from migsafe.render.states import FullStates, PartialStates
@@ -95,9 +99,11 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None, obser
     problems: list[Problem] = []
     rendered: list[RenderedMigration] = []
     for key in plan:
+        if observer is not None:
+            observer.start_migration(key, states.state)
         result = _walk_migration(graph.migrations[key], states, conn, live, problems, observer)
-        if only is None or key in only:
-            rendered.append(result)
+        result.selected = only is None or key in only
+        rendered.append(result)
     return RenderResult(
         mode="live" if live else "offline",
         pg_version=conn.pg_version,

@@ -524,6 +524,8 @@ class Column:
     name: str
     attnum: int
     generated_from: frozenset[int] = frozenset()  # columns a stored generated column reads
+    type: str | None = None  # as written in the DDL (the classifier normalises it)
+    not_null: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,6 +559,7 @@ class Constraint:
     validated: bool = True
     deferrable: bool = False
     deferred: bool = False
+    check: str | None = None  # a CHECK constraint's expression, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -648,6 +651,9 @@ class _ConDef:
 @dataclass(slots=True)
 class _ColDef:
     name: str
+    type: str | None = None
+    not_null: bool = False
+    default: str | None = None
     serial: bool = False
     identity: bool = False
     sequence_name: str | None = None
@@ -888,12 +894,14 @@ def _identity_sequence_name(cur: _Cur) -> str | None:
 def _parse_column(cur: _Cur) -> _ColDef:
     col = _ColDef(cur.ident())
     type_words, array = [], False
+    type_start = cur.pos
     while not cur.at_end() and cur.word() not in _COLUMN_STOP:
         tok = cur.peek()
         array |= tok.kind == "op" and tok.value == "["
         if tok.kind == "word":
             type_words.append(tok.value)
         cur.skip()
+    col.type = cur._sub(type_start, cur.pos).text() or None
     col.serial = len(type_words) == 1 and type_words[0] in _SERIAL and not array
     last = _ConDef("")  # attributes after a constraint without them are ignored
     while not cur.at_end():
@@ -907,10 +915,16 @@ def _parse_column(cur: _Cur) -> _ColDef:
         d = None
         if word == "not":
             cur.expect("null")
+            col.not_null = True
+        elif word == "null":
+            col.not_null = False
         elif word == "default":
+            start = cur.pos
             _skip_default(cur)
+            col.default = cur._sub(start, cur.pos).text() or None
         elif word == "primary":
             cur.expect("key")
+            col.not_null = True
             d = _ConDef("p", name, elems=[_Elem(col.name, None, col.name, col.name)])
             _index_parameters(cur, d)
         elif word == "unique":
@@ -1114,6 +1128,53 @@ class Catalog:
 
     def table_exists(self, table: str) -> bool:
         return table in self._tables
+
+    # ----------------------------------------------------------------- for the classifier
+
+    def column(self, table: str, name: str) -> Column | None:
+        t = self._tables.get(table)
+        attnum = t.attnums.get(name) if t is not None else None
+        return t.columns[attnum] if attnum is not None else None
+
+    def constraint(self, table: str, name: str) -> Constraint | None:
+        t = self._tables.get(table)
+        return t.constraint(name) if t is not None else None
+
+    def referenced_table(self, constraint: Constraint) -> str | None:
+        return self._table_names.get(constraint.ref_table) if constraint.ref_table else None
+
+    def referencing_tables(self, table: str) -> list[str]:
+        """Other tables with a foreign key to TABLE (a DROP ... CASCADE reaches them)."""
+        t = self._tables.get(table)
+        if t is None:
+            return []
+        names = {self._table_names[oid] for oid, _ in self._referencing(t.oid) if oid != t.oid}
+        return sorted(names)
+
+    def referenced_tables(self, table: str) -> list[str]:
+        """Tables TABLE's foreign keys point at (dropping TABLE removes their triggers)."""
+        t = self._tables.get(table)
+        if t is None:
+            return []
+        names = {self._table_names.get(c.ref_table) for c in t.constraints if c.kind == "f"}
+        return sorted(n for n in names if n and n != table)
+
+    def index_table(self, index: str) -> str | None:
+        kind, oid = self._relations.get(index, (None, 0))
+        return self._table_names.get(oid) if kind == "index" else None
+
+    def proven_not_null(self, table: str, column: str) -> bool:
+        """A validated CHECK (column IS NOT NULL) exists: SET NOT NULL can skip its scan."""
+        t = self._tables.get(table)
+        if t is None:
+            return False
+        wanted = f"{column.lower()}isnotnull"
+        for con in t.constraints:
+            if con.kind == "c" and con.validated and con.check:
+                text = "".join(ch for ch in con.check.lower() if ch not in '"() \t\n')
+                if text == wanted:
+                    return True
+        return False
 
     def tables(self) -> list[str]:
         return [t.name for t in sorted(self._tables.values(), key=lambda t: t.oid)]
@@ -1492,6 +1553,9 @@ class Catalog:
         """Owned sequences and generated-column dependencies, once all columns exist."""
         for col in columns:
             attnum = t.attnums[col.name]
+            t.columns[attnum] = replace(
+                t.columns[attnum], type=col.type, not_null=col.not_null or col.serial or col.identity
+            )
             if col.serial or col.identity:
                 self._owned_sequence(t, attnum, col.sequence_name, col.identity)
             if col.generated is not None:
@@ -1505,7 +1569,10 @@ class Catalog:
         columns = self._expr_columns(t, d.expr)
         single = t.columns[columns[0]].name if len(columns) == 1 else None
         name = d.name or self._choose_constraint_name(t.name, single, "check")
-        con = Constraint(name, "c", tuple(columns), frozenset(columns), self._oid(), validated=d.validated)
+        con = Constraint(
+            name, "c", tuple(columns), frozenset(columns), self._oid(), validated=d.validated,
+            check=d.expr.text() if d.expr is not None else None,
+        )  # fmt: skip
         self._add_constraint(t, con)
 
     def _resolve_keys(
@@ -1717,7 +1784,14 @@ class Catalog:
 
     def _plan_alter_column(self, oid: int, column: str, a: _Cur, plan: _Plan) -> None:
         if a.take("type") or a.take("set", "data", "type"):
-            plan.at(_PASS_ALTER_TYPE, partial(self._alter_type, oid, column, plan))
+            start = a.pos
+            while not a.at_end() and a.word() not in ("using", "collate"):
+                a.skip()
+            new_type = a._sub(start, a.pos).text()
+            plan.at(_PASS_ALTER_TYPE, partial(self._alter_type, oid, column, plan, new_type))
+        elif a.take("set", "not", "null") or a.take("drop", "not", "null"):
+            not_null = a.toks[a.pos - 3].value == "set"
+            plan.at(_PASS_COL_ATTRS, partial(self._set_not_null, oid, column, not_null))
         elif a.take("add", "generated"):
             a.take("always") or a.take("by", "default")
             a.expect("as", "identity")
@@ -1805,10 +1879,16 @@ class Catalog:
         if con in t.constraints:
             self._remove_constraint(t, con)
 
-    def _alter_type(self, oid: int, column: str, plan: _Plan) -> None:
+    def _set_not_null(self, oid: int, column: str, not_null: bool) -> None:
+        t = self._wt(oid)
+        attnum = self._attnum(t, column)
+        t.columns[attnum] = replace(t.columns[attnum], not_null=not_null)
+
+    def _alter_type(self, oid: int, column: str, plan: _Plan, new_type: str | None = None) -> None:
         """ALTER COLUMN TYPE re-creates every constraint using the column, in creation order."""
         t = self._wt(oid)
         attnum = self._attnum(t, column)
+        t.columns[attnum] = replace(t.columns[attnum], type=new_type or t.columns[attnum].type)
         uses = [
             (oid, c)
             for c in t.constraints

@@ -7,7 +7,7 @@ and its page in docs/rules/<ID>.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -83,4 +83,4 @@ def get(rule_id: str) -> type[Rule] | None:
 
 def _load() -> None:
     # Importing the family modules registers their rules.
-    from migsafe.rules import compatibility, data, locking, transactions  # noqa: F401
+    from migsafe.rules import compatibility, data, locking  # noqa: F401

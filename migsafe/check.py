@@ -1,0 +1,169 @@
+"""`migsafe check`: render, classify, run the rules, and decide the exit status."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migsafe.errors import MigsafeError, Problem
+from migsafe.rules.registry import SEVERITIES, Finding, all_rules
+
+_SUPPRESS = re.compile(r"#\s*migsafe:\s*ignore\[([A-Za-z0-9_,\s]+)\]\s*(.*)$")
+
+
+@dataclass
+class Config:
+    """[tool.migsafe] merged with command-line flags."""
+
+    fail_on: str = "error"
+    ignore: set[str] = field(default_factory=set)
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude_apps: set[str] = field(default_factory=set)
+    include_apps: set[str] = field(default_factory=set)  # apps outside PATH to check anyway
+
+    @classmethod
+    def from_table(cls, table: dict, fail_on: str | None = None) -> "Config":
+        config = cls(
+            fail_on=(fail_on or table.get("fail_on") or "error").lower(),
+            ignore={str(r).upper() for r in table.get("ignore", [])},
+            severity={str(k).upper(): str(v).lower() for k, v in table.get("severity", {}).items()},
+            exclude_apps=set(table.get("exclude_apps", [])),
+            include_apps=set(table.get("include_apps", [])),
+        )
+        for value in [config.fail_on, *config.severity.values()]:
+            if value not in SEVERITIES:
+                raise MigsafeError(
+                    f"[tool.migsafe]: unknown severity {value!r}", hint=f"use one of {', '.join(SEVERITIES)}"
+                )
+        return config
+
+
+class RuleContext:
+    """What a rule may look at beyond one operation: its migration and the Django operation."""
+
+    def __init__(self, migration, graph) -> None:
+        self.migration = migration
+        self._graph = graph
+
+    def before(self, facts):
+        return [f for f in self.migration.operations if f.operation_index < facts.operation_index]
+
+    def operation(self, facts):
+        info = self._graph.migrations[(facts.app_label, facts.migration)]
+        return info.operations[facts.operation_index].operation
+
+
+@dataclass
+class CheckResult:
+    pg_version: int
+    mode: str
+    operations: list  # Facts of the checked operations
+    findings: list[Finding]
+    problems: list[Problem]
+    rules_by_operation: dict
+    fail_on: str
+    suppressions: list[dict]
+    checked_migrations: int
+
+    def failing(self) -> list[Finding]:
+        threshold = SEVERITIES.index(self.fail_on)
+        return [f for f in self.findings if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
+
+
+def checked_keys(session, config: Config, *, app=None, migration=None, only_keys=None) -> set:
+    """Migrations to report: the project's own apps (not third-party ones), narrowed by flags."""
+    graph, project = session.graph, session.project
+    keys = set()
+    for key, info in graph.migrations.items():
+        label = key[0]
+        if label in config.exclude_apps:
+            continue
+        if label not in config.include_apps and not project.contains(info.path):
+            continue
+        if app and label != app:
+            continue
+        if migration and not (key[1] == migration or key[1].startswith(migration)):
+            continue
+        if only_keys is not None and key not in only_keys:
+            continue
+        keys.add(key)
+    return keys
+
+
+def run_check(session, config: Config, keys: set, *, branch_new: set | None = None) -> CheckResult:
+    from migsafe.analysis.classify import classify
+    from migsafe.render import render
+
+    result = render(session.graph, only=keys)
+    classification = classify(result, branch_new=branch_new)
+    rules = [rule() for rule in all_rules() if rule.id not in config.ignore]
+    findings: list[Finding] = []
+    by_operation: dict = {}
+    suppressions: list[dict] = []
+    problems = list(session.problems) + list(result.problems)
+    operations = []
+    for migration in classification.migrations:
+        if not migration.selected:
+            continue
+        context = RuleContext(migration, session.graph)
+        info = session.graph.migrations[(migration.app_label, migration.name)]
+        for facts in migration.operations:
+            operations.append(facts)
+            ids = by_operation.setdefault((facts.app_label, facts.migration, facts.operation_index), [])
+            marks = _suppressions(info.path, facts.line, problems, facts)
+            for rule in rules:
+                for message, suggestion in dict.fromkeys(rule.check(facts, context)):
+                    severity = config.severity.get(rule.id, rule.severity)
+                    finding = Finding(rule.id, severity, message, suggestion, facts)
+                    if rule.id in marks:
+                        finding.suppressed = marks[rule.id]
+                        suppressions.append({"rule": rule.id, "file": facts.file, "line": facts.line,
+                                             "reason": marks[rule.id]})
+                    findings.append(finding)
+                    if rule.id not in ids:
+                        ids.append(rule.id)
+    return CheckResult(
+        pg_version=result.pg_version,
+        mode=result.mode,
+        operations=operations,
+        findings=findings,
+        problems=problems,
+        rules_by_operation=by_operation,
+        fail_on=config.fail_on,
+        suppressions=suppressions,
+        checked_migrations=sum(1 for m in classification.migrations if m.selected),
+    )
+
+
+def _suppressions(path: str | None, line: int | None, problems: list, facts) -> dict[str, str]:
+    """Rule ids silenced by ``# migsafe: ignore[ID, ...] reason`` on the operation's line."""
+    if not path or not line:
+        return {}
+    try:
+        text = _lines(path)[line - 1]
+    except IndexError:
+        return {}
+    match = _SUPPRESS.search(text)
+    if not match:
+        return {}
+    reason = match.group(2).strip()
+    ids = [part.strip().upper() for part in match.group(1).split(",") if part.strip()]
+    if not reason:
+        problems.append(Problem(
+            kind="suppression",
+            message=f"`# migsafe: ignore[{', '.join(ids)}]` has no reason, so it is not applied",
+            file=facts.file, line=line, app_label=facts.app_label, migration=facts.migration,
+            hint="write why after the bracket: # migsafe: ignore[MS101] table has 20 rows",
+        ))
+        return {}
+    return {rule_id: reason for rule_id in ids}
+
+
+_LINES: dict[str, list[str]] = {}
+
+
+def _lines(path: str) -> list[str]:
+    if path not in _LINES:
+        _LINES[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    return _LINES[path]

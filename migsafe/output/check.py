@@ -1,0 +1,99 @@
+"""Output of `migsafe check`: text for people (grouped by migration and operation), JSON for tools."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import click
+
+from migsafe import __version__
+
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def as_dict(result) -> dict:
+    findings = [dict(f.as_dict(), suppressed=f.suppressed) if f.suppressed else f.as_dict()
+                for f in result.findings]
+    active = [f for f in result.findings if not f.suppressed]
+    counts = Counter(f.severity for f in active)
+    return {
+        "version": __version__,
+        "pg_version": result.pg_version // 10000,
+        "findings": findings,
+        "operations": [
+            facts.as_dict(result.rules_by_operation.get((facts.app_label, facts.migration, facts.operation_index), []))
+            for facts in result.operations
+        ],
+        "summary": {
+            "migrations": result.checked_migrations,
+            "operations": len(result.operations),
+            "findings": len(active),
+            "errors": counts.get("error", 0),
+            "warnings": counts.get("warning", 0),
+            "infos": counts.get("info", 0),
+            "suppressed": result.suppressions,
+            "fail_on": result.fail_on,
+            "failed": bool(result.failing()),
+            "problems": [p.as_dict() for p in result.problems],
+        },
+    }
+
+
+def write(result, fmt: str, echo, colour: bool) -> None:
+    if fmt == "json":
+        echo(json.dumps(as_dict(result), indent=2))
+        return
+    style = (lambda text, **kw: click.style(text, **kw)) if colour else (lambda text, **kw: text)
+    by_operation: dict = {}
+    for finding in result.findings:
+        f = finding.facts
+        by_operation.setdefault((f.app_label, f.migration, f.operation_index), []).append(finding)
+    current = None
+    for facts in result.operations:
+        key = (facts.app_label, facts.migration, facts.operation_index)
+        found = by_operation.get(key, [])
+        if not found:
+            continue
+        if current != (facts.app_label, facts.migration):
+            current = (facts.app_label, facts.migration)
+            atomic = "" if facts.atomic_migration else "  (atomic = False)"
+            echo("")
+            echo(style(f"{facts.app_label}.{facts.migration}", bold=True) + f"  {facts.file}{atomic}")
+        where = f"{facts.file}:{facts.line}" if facts.line else facts.file
+        echo(f"  [{facts.operation_index}] {facts.operation}  ({where})")
+        echo("      " + _risk_line(facts))
+        for finding in found:
+            label = style(f"{finding.severity.upper():7}", fg=_COLOURS[finding.severity], bold=True)
+            muted = f"  (ignored: {finding.suppressed})" if finding.suppressed else ""
+            echo(f"      {label} {finding.rule} {finding.message}{muted}")
+            if not finding.suppressed:
+                echo(f"              fix: {finding.suggestion}")
+    echo("")
+    echo(summary_line(result))
+
+
+def _risk_line(facts) -> str:
+    parts = []
+    if facts.locks:
+        parts.append("locks " + ", ".join(f"{table} {mode}" for table, mode in sorted(facts.locks.items())))
+    flags = [name for name, on in (
+        ("blocks reads", facts.blocks_reads), ("blocks writes", facts.blocks_writes),
+        ("rewrites table", facts.rewrites_table), ("scans table", facts.scans_table),
+        ("data loss", facts.data_loss), ("breaks running code", facts.backward_incompatible),
+    ) if on]
+    return "; ".join(parts + flags) or "no locks on existing tables"
+
+
+def summary_line(result) -> str:
+    active = [f for f in result.findings if not f.suppressed]
+    counts = Counter(f.severity for f in active)
+    status = "FAIL" if result.failing() else "ok"
+    text = (
+        f"{status}: {result.checked_migrations} migrations, {len(result.operations)} operations checked for "
+        f"PostgreSQL {result.pg_version // 10000}: {counts.get('error', 0)} errors, "
+        f"{counts.get('warning', 0)} warnings, {counts.get('info', 0)} infos"
+    )
+    if result.suppressions:
+        text += f", {len(result.suppressions)} ignored with a reason"
+    return text + f" (fail on {result.fail_on})"

@@ -1,0 +1,48 @@
+"""Git: which migrations a branch added or changed since its merge-base with REF."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from migsafe.errors import MigsafeError
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise MigsafeError("--base needs git, which is not installed") from exc
+    if result.returncode != 0:
+        raise MigsafeError(f"git {' '.join(args)} failed: {result.stderr.strip()}",
+                           hint="run inside a git checkout with REF fetched (fetch-depth: 0 in CI)")
+    return result.stdout
+
+
+def changed_files(root: Path, base_ref: str) -> tuple[set[Path], set[Path]]:
+    """(added, changed) files since the merge-base of HEAD and BASE_REF, work tree included."""
+    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    base = _git(root, "merge-base", "HEAD", base_ref).strip()
+    added: set[Path] = set()
+    changed: set[Path] = set()
+    for line in _git(root, "diff", "--name-status", "--no-renames", base, "--").splitlines():
+        status, _, name = line.partition("\t")
+        (added if status.startswith("A") else changed).add((top / name).resolve())
+    for name in _git(root, "ls-files", "--others", "--exclude-standard").splitlines():
+        added.add((root / name).resolve())
+    return added, changed | added
+
+
+def changed_migrations(session, base_ref: str) -> tuple[set, set]:
+    """(migrations to check, migrations new on the branch) as graph keys."""
+    added, changed = changed_files(session.project.root, base_ref)
+    check, new = set(), set()
+    for key, info in session.graph.migrations.items():
+        if not info.path:
+            continue
+        path = Path(info.path).resolve()
+        if path in changed:
+            check.add(key)
+        if path in added:
+            new.add(key)
+    return check, new
