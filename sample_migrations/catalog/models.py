@@ -39,7 +39,7 @@ class Tag(models.Model):
 class Product(models.Model):
     """The hot, big table of the shop: every lock taken on it hurts."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=250)
     slug = models.SlugField(max_length=120, unique=True)
     sku = models.CharField(max_length=32, unique=True)
     description = models.TextField(blank=True)
@@ -77,6 +77,7 @@ class Product(models.Model):
                 name="product_featured_idx",
                 condition=models.Q(is_featured=True),
             ),
+            models.Index(fields=["published_at"], name="product_published_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,7 @@ CHECK = "condition" if django.VERSION >= (5, 1) else "check"
 class Warehouse(models.Model):
     code = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=100)
-    city = models.CharField(max_length=100)
+    city = models.CharField(max_length=60)
     # A Windows share path: the default holds a backslash and quotes.
     export_dir = models.CharField(
         max_length=200, default="C:\\Exports\\Joe's \"Main\" Depot"
@@ -26,7 +26,7 @@ class StockItem(models.Model):
         Warehouse, on_delete=models.CASCADE, related_name="stock_items"
     )
     quantity = models.IntegerField(default=0)
-    bin_location = models.CharField(max_length=20, blank=True)
+    shelf = models.CharField(max_length=20, blank=True, db_column="bin_location")
     last_counted_at = models.DateTimeField()
 
     if django.VERSION >= (5, 0):

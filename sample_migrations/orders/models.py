@@ -51,6 +51,7 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     tracking_number = models.CharField(max_length=40, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    priority = models.SmallIntegerField(null=True)
     # The "legacy_note" column still exists in the database; migration 0009
     # removed it from Django's state only (SeparateDatabaseAndState).
 
