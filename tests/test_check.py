@@ -72,7 +72,7 @@ def test_text_output_groups_by_migration_and_ends_with_a_summary():
     assert lines[0] == "catalog.0009_alter_product_view_count_bigint  catalog/migrations/0009_alter_product_view_count_bigint.py"
     assert "locks catalog_product ACCESS EXCLUSIVE; blocks reads; blocks writes; rewrites table; scans table" in result.stdout
     assert "MS101 rewrites table catalog_product (integer -> bigint is not binary-coercible)" in result.stdout
-    assert lines[-1].startswith("FAIL: 1 migrations, 1 operations checked for PostgreSQL 16: 1 errors")
+    assert lines[-1].startswith("FAIL: 1 migration, 1 operation checked for PostgreSQL 16: 1 error, ")
 
 
 @pytest.fixture

@@ -85,14 +85,18 @@ def _risk_line(facts) -> str:
     return "; ".join(parts + flags) or "no locks on existing tables"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def summary_line(result) -> str:
     active = [f for f in result.findings if not f.suppressed]
     counts = Counter(f.severity for f in active)
     status = "FAIL" if result.failing() else "ok"
     text = (
-        f"{status}: {result.checked_migrations} migrations, {len(result.operations)} operations checked for "
-        f"PostgreSQL {result.pg_version // 10000}: {counts.get('error', 0)} errors, "
-        f"{counts.get('warning', 0)} warnings, {counts.get('info', 0)} infos"
+        f"{status}: {_count(result.checked_migrations, 'migration')}, {_count(len(result.operations), 'operation')} "
+        f"checked for PostgreSQL {result.pg_version // 10000}: {_count(counts.get('error', 0), 'error')}, "
+        f"{_count(counts.get('warning', 0), 'warning')}, {_count(counts.get('info', 0), 'info')}"
     )
     if result.suppressions:
         text += f", {len(result.suppressions)} ignored with a reason"
