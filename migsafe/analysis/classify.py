@@ -119,8 +119,12 @@ def narrows(old: str | None, new: str | None) -> bool:
     return old in ("text", "varchar") and new not in ("text", "varchar")
 
 
-def statement_facts(sql: str, change: Change) -> StatementFacts:
-    """Locks, rewrite and scan of one change, refined from the knowledge table."""
+# What a statement falls back to on a server older than its entry's `since`.
+_BEFORE = {"set_not_null_checked": "set_not_null"}
+
+
+def statement_facts(sql: str, change: Change, pg_version: int = 160000) -> StatementFacts:
+    """Locks, rewrite and scan of one change on PG_VERSION, refined from the knowledge table."""
     kind = change.kind
     detail = ""
     if kind == "add_column":
@@ -152,6 +156,9 @@ def statement_facts(sql: str, change: Change) -> StatementFacts:
     elif kind == "drop_index" and change.concurrently:
         kind = "drop_index_concurrently"
     effect = STATEMENTS.get(kind)
+    while effect is not None and effect.since > pg_version and kind in _BEFORE:
+        kind = _BEFORE[kind]
+        effect = STATEMENTS.get(kind)
     facts = StatementFacts(sql=sql, kind=kind, table=change.table, column=change.column,
                            concurrently=change.concurrently, not_valid=change.not_valid, detail=detail)
     if effect is None:
@@ -198,7 +205,7 @@ def classify(render_result, *, branch_new: set | None = None, catalog_factory=No
                     facts.renames[change.table] = change.new_name
                     if change.table in created_here:
                         created_here.add(change.new_name)
-                item = statement_facts(statement, change)
+                item = statement_facts(statement, change, render_result.pg_version)
                 facts.statements.append(item)
                 facts.new_tables = set(new_tables | created_here)
                 _risks(facts, change, item)

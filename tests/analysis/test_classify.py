@@ -104,3 +104,11 @@ def test_concurrent_index_and_index_rename(catalog):
 def test_unknown_statements_take_no_table_locks(catalog):
     (item,) = facts(catalog, "SET CONSTRAINTS ALL IMMEDIATE")
     assert item.kind == "other" and item.locks == {}
+
+
+def test_knowledge_is_version_aware(catalog):
+    facts(catalog, 'ALTER TABLE "shop_order" ADD CONSTRAINT "qty_nn" CHECK ("qty" IS NOT NULL)')
+    sql = 'ALTER TABLE "shop_order" ALTER COLUMN "qty" SET NOT NULL'
+    (change,) = describe(catalog, sql)
+    assert statement_facts(sql, change, pg_version=120000).kind == "set_not_null_checked"
+    assert statement_facts(sql, change, pg_version=110000).scans  # before 12 the CHECK does not help
