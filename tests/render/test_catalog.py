@@ -13,7 +13,6 @@ import os
 import random
 import subprocess
 import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,6 @@ import sqlparse
 
 from migsafe.render.catalog import Catalog
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 T63 = "t" * 63
 C63 = "c" * 63
 MB = "ä" * 31 + "x"  # 63 bytes: truncation must not split a character
@@ -840,38 +838,13 @@ print(json.dumps({"problems": problems, "steps": len(steps), "statements": len(s
 # --------------------------------------------------------------------------- the oracle
 
 
-@pytest.fixture(scope="module")
-def server_url() -> str:
-    """The test server; unreachable is a failure under CI=true, else a skip."""
-    import psycopg
-
-    url = os.environ.get("MIGSAFE_TEST_DATABASE_URL", DEFAULT_URL)
-    try:
-        psycopg.connect(url, connect_timeout=5).close()
-    except psycopg.OperationalError as exc:
-        message = f"PostgreSQL at {url} is unreachable: {exc}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 @pytest.fixture
-def scratch(server_url):
-    """An autocommit connection to a fresh scratch database, always dropped afterwards."""
+def scratch(scratch_db):
+    """An autocommit connection to a fresh scratch database (conftest's), dropped afterwards."""
     import psycopg
-    from psycopg import sql
-    from psycopg.conninfo import make_conninfo
 
-    name = f"migsafe_test_{uuid.uuid4().hex}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with psycopg.connect(make_conninfo(server_url, dbname=name), autocommit=True) as conn:
-            yield conn
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        yield conn
 
 
 def _statements(script: str) -> list[str]:
@@ -961,12 +934,10 @@ def test_catalog_refuses_what_postgresql_refuses(case: Refusal, scratch, caplog)
 
 
 @pytest.mark.postgres
-def test_django_schema_editor_operations(scratch, tmp_path) -> None:
-    from psycopg.conninfo import make_conninfo
-
+def test_django_schema_editor_operations(scratch_db, tmp_path) -> None:
     script = tmp_path / "django_operations.py"
     script.write_text(DJANGO_SCRIPT)
-    url = make_conninfo(os.environ.get("MIGSAFE_TEST_DATABASE_URL", DEFAULT_URL), dbname=scratch.info.dbname)
+    url = scratch_db
     repo = Path(__file__).resolve().parents[2]
     env = {
         **os.environ,
