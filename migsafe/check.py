@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migsafe.errors import MigsafeError, Problem
-from migsafe.rules.registry import SEVERITIES, Finding, all_rules
+from migsafe.rules.registry import SEVERITIES, Finding, Location, all_rules
+
+# Problems that graph rules turn into findings (and so are not repeated as problems).
+_AS_FINDINGS = {"missing-dependency", "dependency-cycle"}
 
 _SUPPRESS = re.compile(r"#\s*migsafe:\s*ignore\[([A-Za-z0-9_,\s]+)\]\s*(.*)$")
 
@@ -37,6 +40,15 @@ class Config:
                     f"[tool.migsafe]: unknown severity {value!r}", hint=f"use one of {', '.join(SEVERITIES)}"
                 )
         return config
+
+
+@dataclass
+class GraphContext:
+    """What graph rules look at: the graph, the migrations checked and their apps."""
+
+    graph: object
+    keys: set
+    apps: set
 
 
 class RuleContext:
@@ -101,8 +113,14 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
     findings: list[Finding] = []
     by_operation: dict = {}
     suppressions: list[dict] = []
-    problems = list(session.problems) + list(result.problems)
+    problems = [p for p in session.problems if p.kind not in _AS_FINDINGS] + list(result.problems)
     operations = []
+    graph_context = GraphContext(session.graph, keys, {key[0] for key in keys} | _broken_apps(session, config))
+    for rule in rules:
+        if rule.scope == "graph":
+            for location, message, suggestion in rule.check_graph(graph_context):
+                findings.append(Finding(rule.id, config.severity.get(rule.id, rule.severity), message, suggestion,
+                                        location))
     for migration in classification.migrations:
         if not migration.selected:
             continue
@@ -113,9 +131,11 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
             ids = by_operation.setdefault((facts.app_label, facts.migration, facts.operation_index), [])
             marks = _suppressions(info.path, facts.line, problems, facts)
             for rule in rules:
+                if rule.scope != "operation":
+                    continue
                 for message, suggestion in dict.fromkeys(rule.check(facts, context)):
                     severity = config.severity.get(rule.id, rule.severity)
-                    finding = Finding(rule.id, severity, message, suggestion, facts)
+                    finding = Finding(rule.id, severity, message, suggestion, Location.of(facts), facts)
                     if rule.id in marks:
                         finding.suppressed = marks[rule.id]
                         suppressions.append({"rule": rule.id, "file": facts.file, "line": facts.line,
@@ -134,6 +154,14 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
         suppressions=suppressions,
         checked_migrations=sum(1 for m in classification.migrations if m.selected),
     )
+
+
+def _broken_apps(session, config: Config) -> set:
+    """Project apps with graph problems: checked even when none of their migrations loaded."""
+    return {
+        p.app_label for p in session.problems
+        if p.app_label and p.app_label not in config.exclude_apps and p.file and not p.file.startswith("/")
+    }
 
 
 def _suppressions(path: str | None, line: int | None, problems: list, facts) -> dict[str, str]:

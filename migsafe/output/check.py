@@ -46,9 +46,22 @@ def write(result, fmt: str, echo, colour: bool) -> None:
         return
     style = (lambda text, **kw: click.style(text, **kw)) if colour else (lambda text, **kw: text)
     by_operation: dict = {}
+    graph_findings = []
     for finding in result.findings:
+        if finding.facts is None:
+            graph_findings.append(finding)
+            continue
         f = finding.facts
         by_operation.setdefault((f.app_label, f.migration, f.operation_index), []).append(finding)
+    if graph_findings:
+        echo("")
+        echo(style("Migration graph", bold=True))
+        for finding in graph_findings:
+            where = finding.location
+            place = f"{where.file}:{where.line}" if where.file and where.line else (where.file or where.app_label)
+            label = style(f"{finding.severity.upper():7}", fg=_COLOURS[finding.severity], bold=True)
+            echo(f"  {label} {finding.rule} {finding.message}  ({place})")
+            echo(f"          fix: {finding.suggestion}")
     current = None
     for facts in result.operations:
         key = (facts.app_label, facts.migration, facts.operation_index)

@@ -12,33 +12,50 @@ from dataclasses import dataclass
 SEVERITIES = ("info", "warning", "error")
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where a finding points: a migration, or one of its operations."""
+
+    app_label: str
+    migration: str | None
+    file: str | None
+    line: int | None
+    operation_index: int | None = None
+    operation: str | None = None
+
+    @classmethod
+    def of(cls, facts) -> "Location":
+        return cls(facts.app_label, facts.migration, facts.file, facts.line, facts.operation_index, facts.operation)
+
+
 @dataclass
 class Finding:
     rule: str
     severity: str
     message: str
     suggestion: str
-    facts: object  # migsafe.analysis.facts.Facts
+    location: Location
+    facts: object | None = None  # migsafe.analysis.facts.Facts, for operation findings
     suppressed: str | None = None  # the reason given in "# migsafe: ignore[ID] reason"
 
     def as_dict(self) -> dict:
-        f = self.facts
+        where, f = self.location, self.facts
         return {
             "rule": self.rule,
             "severity": self.severity,
-            "app_label": f.app_label,
-            "migration": f.migration,
-            "operation_index": f.operation_index,
-            "operation": f.operation,
-            "file": f.file,
-            "line": f.line,
-            "lock_mode": f.lock_mode,
-            "blocks_reads": f.blocks_reads,
-            "blocks_writes": f.blocks_writes,
-            "rewrites_table": f.rewrites_table,
-            "scans_table": f.scans_table,
-            "data_loss": f.data_loss,
-            "backward_incompatible": f.backward_incompatible,
+            "app_label": where.app_label,
+            "migration": where.migration,
+            "operation_index": where.operation_index,
+            "operation": where.operation,
+            "file": where.file,
+            "line": where.line,
+            "lock_mode": f.lock_mode if f else None,
+            "blocks_reads": bool(f and f.blocks_reads),
+            "blocks_writes": bool(f and f.blocks_writes),
+            "rewrites_table": bool(f and f.rewrites_table),
+            "scans_table": bool(f and f.scans_table),
+            "data_loss": bool(f and f.data_loss),
+            "backward_incompatible": bool(f and f.backward_incompatible),
             "message": self.message,
             "suggestion": self.suggestion,
         }
@@ -54,8 +71,14 @@ class Rule:
     fix: str = ""
     family: str = ""
 
+    scope = "operation"  # or "graph": checked once per run, on the migration graph
+
     def check(self, facts, context) -> list[tuple[str, str]]:
         """(message, suggestion) pairs for FACTS; CONTEXT is the migration's analysis."""
+        raise NotImplementedError
+
+    def check_graph(self, context) -> list[tuple[Location, str, str]]:
+        """(location, message, suggestion) for graph rules; CONTEXT is a GraphContext."""
         raise NotImplementedError
 
 
@@ -83,4 +106,4 @@ def get(rule_id: str) -> type[Rule] | None:
 
 def _load() -> None:
     # Importing the family modules registers their rules.
-    from migsafe.rules import compatibility, data, locking  # noqa: F401
+    from migsafe.rules import compatibility, data, graph, locking  # noqa: F401

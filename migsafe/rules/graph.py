@@ -1,0 +1,271 @@
+"""MS3xx: problems of the migration graph itself (checked once per run, not per operation)."""
+
+from __future__ import annotations
+
+import re
+
+from migsafe.rules.registry import Location, Rule, register
+
+_NUMBER = re.compile(r"^(\d+)")
+
+
+def _where(context, key, line=None) -> Location:
+    info = context.graph.migrations.get(key)
+    file = info.file if info else None
+    return Location(key[0], key[1], file, line or (info.line if info else None))
+
+
+@register
+class ConflictingLeaves(Rule):
+    id = "MS301"
+    severity = "error"
+    family = "graph"
+    scope = "graph"
+    title = "App has more than one leaf migration"
+    why = (
+        "Two migrations depend on the same parent and nothing depends on them: `migrate` refuses with "
+        "'Conflicting migrations detected', and a merge migration would order two schema changes nobody "
+        "reviewed together."
+    )
+    fix = "Rebase the branch's migrations after the other leaf: `migsafe resolve PATH --base REF --write`."
+
+    def check_graph(self, context):
+        return [
+            (_where(context, (app, leaves[-1])), f"{app} has {len(leaves)} leaves: {', '.join(leaves)}", self.fix)
+            for app, leaves in context.graph.conflicts().items()
+            if app in context.apps
+        ]
+
+
+@register
+class MissingDependency(Rule):
+    id = "MS302"
+    severity = "error"
+    family = "graph"
+    scope = "graph"
+    title = "Dependency on a migration that does not exist"
+    why = "Django cannot build the graph: every command that loads migrations fails with NodeNotFoundError."
+    fix = "Point the dependency at an existing migration (`migsafe graph` lists them), or restore the missing file."
+
+    def check_graph(self, context):
+        return _from_problems(context, "missing-dependency", self.fix)
+
+
+@register
+class DependencyCycle(Rule):
+    id = "MS303"
+    severity = "error"
+    family = "graph"
+    scope = "graph"
+    title = "Dependency cycle"
+    why = "Migrations that depend on each other can never be applied: Django raises CircularDependencyError."
+    fix = "Remove one dependency of the cycle; split a migration if both really need part of the other."
+
+    def check_graph(self, context):
+        return _from_problems(context, "dependency-cycle", self.fix)
+
+
+def _from_problems(context, kind, fix):
+    return [
+        (Location(p.app_label, p.migration, p.file, p.line), p.message, fix)
+        for p in context.graph.problems
+        if p.kind == kind and p.app_label in context.apps
+    ]
+
+
+@register
+class PartialSquash(Rule):
+    id = "MS304"
+    severity = "warning"
+    family = "graph"
+    scope = "graph"
+    title = "Squashed migration whose replaced migrations are only partly on disk"
+    why = (
+        "A database that applied some of the replaced migrations but not all cannot use the squashed "
+        "one; with part of the replaced files deleted, Django can no longer migrate it."
+    )
+    fix = (
+        "Keep every replaced migration until all databases have applied the squashed one, then delete "
+        "them all and remove `replaces`."
+    )
+
+    def check_graph(self, context):
+        loader = context.graph.loader
+        found = []
+        for key, migration in loader.replacements.items():
+            if key[0] not in context.apps:
+                continue
+            replaced = [tuple(r) for r in migration.replaces]
+            present = [r for r in replaced if r in loader.disk_migrations]
+            if present and len(present) < len(replaced):
+                missing = [n for _, n in replaced if (key[0], n) not in loader.disk_migrations]
+                verb = "is" if len(missing) == 1 else "are"
+                found.append((_where(context, key),
+                              f"{key[1]} replaces {len(replaced)} migrations: {', '.join(missing)} {verb} gone, "
+                              f"{len(present)} still on disk", self.fix))
+        return found
+
+
+@register
+class Irreversible(Rule):
+    id = "MS305"
+    severity = "warning"
+    family = "graph"
+    scope = "graph"
+    title = "Operation cannot be reversed"
+    why = "Unapplying the migration stops with IrreversibleError: the deploy cannot be rolled back past it."
+    fix = "Make the operation reversible (write its reverse) or split the irreversible part into its own migration."
+
+    def check_graph(self, context):
+        found = []
+        for key in context.keys:
+            info = context.graph.migrations[key]
+            for op in info.operations:
+                name = op.class_name
+                if name in ("RunPython", "RunSQL"):
+                    continue  # MS402 / MS403 say it more precisely
+                if not getattr(op.operation, "reversible", True):
+                    where = Location(key[0], key[1], info.file, op.line, op.index, op.description)
+                    found.append((where, f"{name} ({op.description}) cannot be unapplied", self.fix))
+        return found
+
+
+@register
+class DuplicateNumber(Rule):
+    id = "MS306"
+    severity = "warning"
+    family = "graph"
+    scope = "graph"
+    title = "Two migrations of an app share a number"
+    why = (
+        "Migration numbers are how people read the history; two 0042s usually mean two branches each "
+        "added one, and their order was never reviewed."
+    )
+    fix = "Renumber the branch's migration after the other (`migsafe resolve --write` does it)."
+
+    def check_graph(self, context):
+        by_number: dict[tuple[str, str], list[str]] = {}
+        replaced = {tuple(r) for m in context.graph.loader.replacements.values() for r in m.replaces}
+        for app, name in context.graph.migrations:
+            match = _NUMBER.match(name)
+            if app in context.apps and match and (app, name) not in replaced:
+                by_number.setdefault((app, match.group(1)), []).append(name)
+        found = []
+        for (app, number), names in sorted(by_number.items()):
+            if len(names) > 1:
+                found.append((_where(context, (app, sorted(names)[-1])),
+                              f"{app} has {len(names)} migrations numbered {number}: {', '.join(sorted(names))}",
+                              self.fix))
+        return found
+
+
+@register
+class LateCrossAppDependency(Rule):
+    id = "MS307"
+    severity = "info"
+    family = "graph"
+    scope = "graph"
+    title = "Depends on a later migration of another app than it needs"
+    why = (
+        "A dependency pins the order of two apps' histories. Depending on a later migration than the one "
+        "that creates what is referenced forces that app further ahead, invites cycles and makes "
+        "squashing harder."
+    )
+    fix = "Depend on the earliest migration that provides what the operations reference."
+
+    def check_graph(self, context):
+        found = []
+        creators = _model_creators(context.graph)
+        for key in context.keys:
+            info = context.graph.migrations[key]
+            referenced = _referenced_models(info)
+            for dep_app, dep_name in info.dependencies:
+                if dep_app == key[0] or dep_name in ("__first__", "__latest__"):
+                    continue
+                needed = [creators[m] for m in referenced if m[0] == dep_app and m in creators]
+                if not needed:
+                    continue
+                chain = _chain(context.graph, dep_app)
+                if (dep_app, dep_name) not in chain:
+                    continue
+                latest_needed = max(needed, key=chain.index)
+                if chain.index(latest_needed) < chain.index((dep_app, dep_name)):
+                    found.append((_where(context, key),
+                                  f"depends on {dep_app}.{dep_name} but only needs {dep_app}.{latest_needed[1]}",
+                                  self.fix))
+        return found
+
+
+def _chain(graph, app):
+    return [key for key in graph.plan if key[0] == app]
+
+
+def _model_creators(graph) -> dict:
+    creators = {}
+    for key in graph.plan:
+        for op in graph.migrations[key].operations:
+            if op.class_name == "CreateModel":
+                creators.setdefault((key[0], op.operation.name_lower), key)
+    return creators
+
+
+def _referenced_models(info) -> set:
+    """Models of other apps the operations point at (relations and bases)."""
+    found = set()
+
+    def add(reference):
+        if isinstance(reference, str) and "." in reference:
+            app, _, name = reference.partition(".")
+            found.add((app, name.lower()))
+
+    for op in info.operations:
+        operation = op.operation
+        fields = list(getattr(operation, "fields", []) or [])
+        if getattr(operation, "field", None) is not None:
+            fields.append(("", operation.field))
+        for _, field in fields:
+            remote = getattr(field, "remote_field", None)
+            if remote is not None:
+                add(remote.model if isinstance(remote.model, str) else None)
+        for base in getattr(operation, "bases", ()) or ():
+            add(base)
+    return found
+
+
+@register
+class ModelsDifferFromMigrations(Rule):
+    id = "MS308"
+    severity = "error"
+    family = "graph"
+    scope = "graph"
+    title = "Models have changes that no migration records"
+    why = (
+        "The code's models and the state the migrations build differ: the database will not match what "
+        "the code expects, and the next `makemigrations` will pick up someone else's change."
+    )
+    fix = "Run `manage.py makemigrations` and commit the migration (this is `makemigrations --check`)."
+
+    def check_graph(self, context):
+        from django.apps import apps as global_apps
+        from django.db.migrations.autodetector import MigrationAutodetector
+        from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
+        from django.db.migrations.state import ProjectState
+
+        graph = context.graph
+        if any(p.app_label in context.apps for p in graph.problems):
+            return []  # a broken migration: the state the migrations build is not known
+        loader = graph.loader
+        autodetector = MigrationAutodetector(
+            loader.project_state(),
+            ProjectState.from_apps(global_apps),
+            NonInteractiveMigrationQuestioner(specified_apps=set(context.apps), dry_run=True),
+        )
+        changes = autodetector.changes(graph=loader.graph, trim_to_apps=set(context.apps))
+        found = []
+        for app, migrations in sorted(changes.items()):
+            described = "; ".join(op.describe() for m in migrations for op in m.operations)
+            leaf = graph.leaves.get(app, [None])[-1]
+            key = (app, leaf) if leaf else None
+            where = _where(context, key) if key else Location(app, None, None, None)
+            found.append((where, f"{app}: models differ from migrations: {described}", self.fix))
+        return found
