@@ -31,3 +31,5 @@ class Change:
     creates_table: bool = False
     lock_mode: str | None = None  # LOCK TABLE ... IN <mode> MODE
     new_name: str | None = None  # ALTER TABLE ... RENAME TO
+    has_where: bool = True  # UPDATE / DELETE with a top-level WHERE
+    name: str | None = None  # the index of CREATE INDEX / DROP INDEX

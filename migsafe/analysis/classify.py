@@ -116,7 +116,7 @@ def narrows(old: str | None, new: str | None) -> bool:
         old_p, old_s = int(old_num.group(1)), int(old_num.group(2) or 0)
         new_p, new_s = int(new_num.group(1)), int(new_num.group(2) or 0)
         return new_s < old_s or (new_p - new_s) < (old_p - old_s)
-    return old in ("text", "varchar") and new not in ("text", "varchar")
+    return (old == "text" or bool(old_varchar)) and new != "text" and not new_varchar
 
 
 # What a statement falls back to on a server older than its entry's `since`.
@@ -160,7 +160,8 @@ def statement_facts(sql: str, change: Change, pg_version: int = 160000) -> State
         kind = _BEFORE[kind]
         effect = STATEMENTS.get(kind)
     facts = StatementFacts(sql=sql, kind=kind, table=change.table, column=change.column,
-                           concurrently=change.concurrently, not_valid=change.not_valid, detail=detail)
+                           concurrently=change.concurrently, not_valid=change.not_valid,
+                           has_where=change.has_where, name=change.name, detail=detail)
     if effect is None:
         return facts
     if change.table and (change.lock_mode or effect.lock):
@@ -194,8 +195,7 @@ def classify(render_result, *, branch_new: set | None = None, catalog_factory=No
         lock_timeout = False
         for index, statement in migration.executed:
             facts = operations[index]
-            if _sets_lock_timeout(statement):
-                lock_timeout = True
+            lock_timeout = lock_timeout_after(statement, lock_timeout, migration.atomic)
             changes = describe(catalog, statement)
             catalog.apply(statement)
             for change in changes:
@@ -206,10 +206,10 @@ def classify(render_result, *, branch_new: set | None = None, catalog_factory=No
                     if change.table in created_here:
                         created_here.add(change.new_name)
                 item = statement_facts(statement, change, render_result.pg_version)
+                item.under_lock_timeout = lock_timeout
                 facts.statements.append(item)
                 facts.new_tables = set(new_tables | created_here)
                 _risks(facts, change, item)
-            facts.lock_timeout = facts.lock_timeout or lock_timeout
         for facts in operations:
             _settle_added_columns(facts)
         if is_new:
@@ -236,9 +236,31 @@ def _facts_for(migration, op) -> Facts:
     )
 
 
-def _sets_lock_timeout(statement: str) -> bool:
-    lowered = statement.lower()
-    return "lock_timeout" in lowered and ("set " in lowered or "set_config" in lowered)
+_TIMEOUT = re.compile(
+    r"^\s*(?:(set)\s+(local\s+|session\s+)?lock_timeout\s*(?:=|to)\s*'?([^';\s]+)'?"
+    r"|(reset)\s+lock_timeout"
+    r"|select\s+set_config\(\s*'lock_timeout'\s*,\s*'([^']*)'\s*,\s*(true|false))",
+    re.I,
+)
+
+
+def lock_timeout_after(statement: str, in_force: bool, atomic: bool) -> bool:
+    """Whether a lock_timeout is in force after STATEMENT (SET, SET LOCAL, RESET, set_config).
+
+    SET LOCAL lasts until COMMIT, so outside a transaction (atomic = False) it does nothing.
+    """
+    match = _TIMEOUT.match(statement)
+    if not match:
+        return in_force
+    if match.group(4):  # RESET
+        return False
+    if match.group(1):
+        local, value = bool(match.group(2) and match.group(2).strip().lower() == "local"), match.group(3)
+    else:
+        local, value = match.group(6).lower() == "true", match.group(5)
+    if local and not atomic:
+        return in_force
+    return value.lower() not in ("0", "default", "'0'")
 
 
 def _risks(facts: Facts, change: Change, item: StatementFacts) -> None:

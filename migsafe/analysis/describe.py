@@ -63,11 +63,11 @@ def _describe(catalog: Catalog, cur: _Cur) -> list[Change]:
         return []
     if verb == "update":
         cur.take("only")
-        return [Change("update", _name(cur))]
+        return [Change("update", _name(cur), has_where=_has_where(cur))]
     if verb == "delete":
         cur.expect("from")
         cur.take("only")
-        return [Change("delete", _name(cur))]
+        return [Change("delete", _name(cur), has_where=_has_where(cur))]
     if verb == "insert":
         cur.expect("into")
         return [Change("insert", _name(cur))]
@@ -96,6 +96,15 @@ def _describe(catalog: Catalog, cur: _Cur) -> list[Change]:
                 parts.append(cur.ident())
             return [Change("comment", parts[-2] if len(parts) >= 2 else None, column=parts[-1])]
     return []
+
+
+def _has_where(cur: _Cur) -> bool:
+    """A WHERE of the statement itself (not one inside a sub-query)."""
+    while not cur.at_end():
+        if cur.word() == "where":
+            return True
+        cur.skip()  # steps over a parenthesised group whole
+    return False
 
 
 def _tables_read(cur: _Cur) -> list[str]:
@@ -148,12 +157,10 @@ def _create(catalog: Catalog, cur: _Cur) -> list[Change]:
     if cur.take("index"):
         concurrently = cur.take("concurrently")
         cur.take("if", "not", "exists")
-        if cur.word() != "on":
-            cur.ident()
+        index = cur.ident() if cur.word() != "on" else None
         cur.expect("on")
         cur.take("only")
-        kind = "create_index"
-        return [Change(kind, _name(cur), concurrently=concurrently, not_null=unique)]
+        return [Change("create_index", _name(cur), concurrently=concurrently, not_null=unique, name=index)]
     if cur.take("view") or cur.take("recursive", "view") or cur.take("materialized", "view"):
         return [Change("create_view", None, related=tuple(_tables_read(cur)))]
     if cur.take("trigger") or cur.take("constraint", "trigger"):
@@ -178,7 +185,8 @@ def _drop(catalog: Catalog, cur: _Cur) -> list[Change]:
     if cur.take("index"):
         concurrently = cur.take("concurrently")
         cur.take("if", "exists")
-        return [Change("drop_index", catalog.index_table(name), concurrently=concurrently) for name in _names(cur)]
+        return [Change("drop_index", catalog.index_table(name), concurrently=concurrently, name=name)
+                for name in _names(cur)]
     return []
 
 

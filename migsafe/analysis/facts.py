@@ -21,6 +21,9 @@ class StatementFacts:
     concurrently: bool = False
     not_valid: bool = False
     column: str | None = None
+    has_where: bool = True  # UPDATE / DELETE limited by a WHERE clause
+    name: str | None = None  # the index created or dropped
+    under_lock_timeout: bool = False  # a lock_timeout was in force when it ran
     detail: str = ""  # human explanation of the decision (e.g. "integer -> bigint is not binary-coercible")
 
 
@@ -45,7 +48,6 @@ class Facts:
     # migration, or in a migration new on this branch.
     new_tables: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)  # why data_loss / backward_incompatible
-    lock_timeout: bool = False  # a lock_timeout was set earlier in the migration
     # Columns added NOT NULL (table, column, with a DEFAULT) and defaults dropped afterwards:
     # together they tell whether the database keeps a default for older code's inserts.
     added_not_null: list[tuple[str, str, bool]] = field(default_factory=list)

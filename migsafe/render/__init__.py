@@ -199,6 +199,9 @@ def _runs_outside_transaction(info: MigrationInfo, operation) -> bool:
     """Operations PostgreSQL refuses inside a transaction (CONCURRENTLY), in non-atomic migrations."""
     if info.atomic or operation.atomic:
         return False
+    inner = getattr(operation, "database_operations", None)
+    if inner is not None:  # SeparateDatabaseAndState
+        return any(_runs_outside_transaction(info, op) for op in inner)
     sql = str(getattr(operation, "sql", ""))
     return "Concurrently" in type(operation).__name__ or "CONCURRENTLY" in sql.upper()
 

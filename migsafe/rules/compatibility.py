@@ -77,8 +77,8 @@ class NotNullWithoutDefault(Rule):
         "the old version inserts rows without the column, and the database rejects them (NOT NULL)."
     )
     fix = (
-        "Add the column with null=True (or with db_default= so the database keeps a default), deploy, "
-        "backfill, then make it NOT NULL."
+        "Give it db_default= (Django 5.0+): the database keeps the default and older code's inserts "
+        "work. Before 5.0: add it with null=True, deploy, backfill, then make it NOT NULL."
     )
 
     def check(self, facts, context):

@@ -94,6 +94,6 @@ class WholeTableWrite(Rule):
     def check(self, facts, context):
         found = []
         for s in facts.existing():
-            if s.kind in ("update", "delete") and " where " not in f" {s.sql.lower()} ":
+            if s.kind in ("update", "delete") and not s.has_where:
                 found.append((f"{s.kind.upper()} of every row of {s.table} in one statement", self.fix))
         return found

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from migsafe.analysis.locks import blocks_writes
 from migsafe.rules.registry import Rule, register
+
+
+def _unguarded(facts):
+    """Statements asking for ACCESS EXCLUSIVE on an existing table with no lock_timeout in force."""
+    return [
+        s for s in facts.existing()
+        if s.locks.get(s.table) == "ACCESS EXCLUSIVE" and not s.under_lock_timeout
+    ]
 
 
 def _existing(facts, *kinds):
@@ -21,7 +30,8 @@ class TableRewrite(Rule):
     )
     fix = (
         "Add a new column with the new type, backfill it in batches, switch the code over, then drop "
-        "the old column; for a volatile default, add the column without a default and backfill."
+        "the old column; for a volatile default, add the column without a default and backfill; a "
+        "stored generated or identity column is computed by the same backfill-then-switch route."
     )
 
     def check(self, facts, context):
@@ -66,8 +76,9 @@ class BlockingIndexBuild(Rule):
         "and DELETE waits. Unique and exclusion constraints build their index under ACCESS EXCLUSIVE."
     )
     fix = (
-        "Use AddIndexConcurrently in its own migration with atomic = False; for a unique constraint, "
-        "CREATE UNIQUE INDEX CONCURRENTLY then ADD CONSTRAINT ... USING INDEX."
+        "Use AddIndexConcurrently in its own migration with atomic = False (for db_index=True, or an "
+        "index Django adds with a field: keep the field change state-only and add the index concurrently); "
+        "for a unique constraint, CREATE UNIQUE INDEX CONCURRENTLY then ADD CONSTRAINT ... USING INDEX."
     )
 
     def check(self, facts, context):
@@ -83,7 +94,8 @@ class BlockingIndexBuild(Rule):
                 what = f"the index of {'a' if count == 1 else count} {kind} constraint{'s' if count > 1 else ''}"
             else:
                 what = "an index" if count == 1 else f"{count} indexes"
-            found.append((f"builds {what} on {table} while writes are blocked", self.fix))
+            blocked = "reads and writes are" if kind else "writes are"
+            found.append((f"builds {what} on {table} while {blocked} blocked", self.fix))
         return found
 
 
@@ -124,6 +136,14 @@ class BlockingValidation(Rule):
         for s in _existing(facts, "add_check", "add_foreign_key"):
             what = "CHECK" if s.kind == "add_check" else "FOREIGN KEY"
             found.append((f"adds a {what} constraint to {s.table} and validates every row while blocking writes", self.fix))
+        if facts.atomic_migration:
+            # NOT VALID then VALIDATE in one transaction: the scan runs under the ADD's lock.
+            held = {t for earlier in context.before(facts) for t, m in earlier.locks.items() if blocks_writes(m)}
+            for s in facts.existing():
+                if s.kind.startswith("validate_") and s.table in held:
+                    found.append((f"validates a constraint on {s.table} while this transaction still holds the "
+                                  "lock taken when it was added", self.fix))
+                held |= {t for t, m in s.locks.items() if blocks_writes(m)}
         return found
 
 
@@ -137,15 +157,18 @@ class NoLockTimeout(Rule):
         "A statement waiting for ACCESS EXCLUSIVE behind a long transaction makes every query that "
         "arrives after it wait too: a brief lock becomes an outage. lock_timeout makes it give up instead."
     )
-    fix = "Start the migration with RunSQL(\"SET lock_timeout = '5s'\") (or SET LOCAL) and retry on timeout."
+    fix = (
+        "Start the migration with RunSQL(\"SET LOCAL lock_timeout = '5s'\", reverse_sql=migrations.RunSQL.noop) "
+        "(SET LOCAL ends with the migration's transaction; in an atomic = False migration use SET and RESET "
+        "lock_timeout afterwards) and retry on timeout."
+    )
 
     def check(self, facts, context):
-        if facts.lock_timeout or facts.existing_lock_mode != "ACCESS EXCLUSIVE":
-            return []
-        if any(earlier.existing_lock_mode == "ACCESS EXCLUSIVE" and not earlier.lock_timeout
-               for earlier in context.before(facts)):
+        if any(_unguarded(earlier) for earlier in context.before(facts)):
             return []  # said once per migration
-        tables = sorted(t for t, m in facts.locks.items() if m == "ACCESS EXCLUSIVE" and t not in facts.new_tables)
+        tables = sorted({facts.final_name(s.table) for s in _unguarded(facts)})
+        if not tables:
+            return []
         return [(f"waits for ACCESS EXCLUSIVE on {', '.join(tables)} with no lock_timeout set", self.fix)]
 
 
@@ -185,14 +208,17 @@ class ConcurrentlyInTransaction(Rule):
     severity = "error"
     family = "locking"
     title = "CONCURRENTLY inside an atomic migration"
-    why = "CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block: the migration fails."
+    why = (
+        "CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block: Django refuses the "
+        "contrib.postgres operations (NotSupportedError) and PostgreSQL refuses the SQL: the migration fails."
+    )
     fix = "Set atomic = False on the migration (and keep the concurrent operation alone in it)."
 
     def check(self, facts, context):
         if facts.atomic_migration and (
             "Concurrently" in facts.operation_class or any(s.concurrently for s in facts.statements)
         ):
-            return [("runs a CONCURRENTLY statement in an atomic migration: PostgreSQL refuses it", self.fix)]
+            return [("runs a CONCURRENTLY statement in an atomic migration: it fails", self.fix)]
         return []
 
 
@@ -204,16 +230,22 @@ class NotRerunnable(Rule):
     title = "Concurrent index build cannot simply be re-run after a failure"
     why = (
         "If CREATE INDEX CONCURRENTLY fails (lock_timeout, deadlock, duplicate key), it leaves an INVALID "
-        "index behind and the migration is not recorded: running it again fails with 'already exists'."
+        "index behind and the migration is not recorded: running it again fails with 'already exists', "
+        "and IF NOT EXISTS would skip the build and keep the invalid index."
     )
     fix = (
-        "On failure: DROP INDEX CONCURRENTLY IF EXISTS the invalid index, then migrate again; or write "
-        "the index with RunSQL using CREATE INDEX CONCURRENTLY IF NOT EXISTS."
+        "Write it with RunSQL in a non-atomic migration: DROP INDEX CONCURRENTLY IF EXISTS <name>, then "
+        "CREATE INDEX CONCURRENTLY <name> (state_operations=[AddIndex(...)] keeps the state right); or, on "
+        "failure, drop the invalid index by hand before migrating again."
     )
 
     def check(self, facts, context):
         found = []
-        for s in facts.existing():
-            if s.kind == "create_index_concurrently" and "if not exists" not in s.sql.lower():
-                found.append((f"a failed build leaves an INVALID index on {s.table} that blocks a re-run", self.fix))
+        dropped: set[str] = set()  # leftover indexes the operation drops first
+        for s in facts.statements:
+            if s.kind == "drop_index_concurrently":
+                dropped.add(s.name)
+            elif s.kind == "create_index_concurrently" and s.table not in facts.new_tables and s.name not in dropped:
+                found.append((f"a failed build leaves an INVALID index on {s.table}: re-running fails, or with "
+                              "IF NOT EXISTS silently keeps the invalid index", self.fix))
         return found

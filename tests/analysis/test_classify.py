@@ -112,3 +112,31 @@ def test_knowledge_is_version_aware(catalog):
     (change,) = describe(catalog, sql)
     assert statement_facts(sql, change, pg_version=120000).kind == "set_not_null_checked"
     assert statement_facts(sql, change, pg_version=110000).scans  # before 12 the CHECK does not help
+
+
+@pytest.mark.parametrize(
+    "statement, atomic, expected",
+    [
+        ("SET lock_timeout = '5s'", True, True),
+        ("SET LOCAL lock_timeout TO '2s'", True, True),
+        ("SET LOCAL lock_timeout = '2s'", False, False),  # no transaction: SET LOCAL does nothing
+        ("SET lock_timeout = 0", True, False),
+        ("RESET lock_timeout", True, False),
+        ("SELECT set_config('lock_timeout', '3s', false)", False, True),
+        ("SET statement_timeout = '5s'", True, False),
+    ],
+)
+def test_lock_timeout_in_force(statement, atomic, expected):
+    from migsafe.analysis.classify import lock_timeout_after
+
+    assert lock_timeout_after(statement, False, atomic) is expected
+
+
+def test_where_inside_a_sub_query_does_not_limit_the_update(catalog):
+    (whole,) = describe(catalog, 'UPDATE "shop_order" SET "qty" = (SELECT 1 WHERE true)')
+    (limited,) = describe(catalog, 'UPDATE "shop_order"\nSET "qty" = 1\nWHERE "qty" IS NULL')
+    assert not whole.has_where and limited.has_where
+
+
+def test_varchar_to_integer_narrows():
+    assert narrows("varchar(100)", "integer")

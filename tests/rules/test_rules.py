@@ -20,7 +20,7 @@ CASES = {
     "MS105": (("orders", "0005_order_constraints", 0), ("accounts", "0008_customer_credit_limit_check_not_valid", 0)),
     "MS106": (("catalog", "0008_alter_product_name_max_length", 0), ("catalog", "0019_product_name_widen_lock_timeout", 1)),
     "MS107": (("orders", "0012_order_priority_backfill", 1), ("catalog", "0003_backfill_product_sku", 0)),
-    "MS109": (("catalog", "0006_product_name_trgm_idx", 1), ("catalog", "0020_product_published_idx_if_not_exists", 0)),
+    "MS109": (("catalog", "0006_product_name_trgm_idx", 1), ("catalog", "0020_product_published_idx_rerunnable", 0)),
     "MS201": (("catalog", "0012_remove_product_legacy_code_related_products", 0), ("orders", "0009_remove_order_legacy_note_state_only", 0)),
     "MS202": (("orders", "0010_remove_order_cart_delete_cart", 1), ("inventory", "0011_remove_stocknote_state_only", 0)),
     "MS203": (("catalog", "0017_review_comment_email_unique", 0), ("inventory", "0012_rename_stockitem_bin_location_to_shelf", 1)),
@@ -67,3 +67,8 @@ def test_ms108_fires_on_concurrently_in_an_atomic_migration():
 
 def test_ms108_is_quiet_on_a_non_atomic_concurrent_migration(sample):
     assert "MS108" not in sample[("catalog", "0006_product_name_trgm_idx", 1)]["rules"]
+
+
+def test_ms105_validate_in_the_transaction_that_added_the_constraint(sample):
+    # orders.0007 operation 3 adds a CHECK NOT VALID and validates it in the same RunSQL.
+    assert "MS105" in sample[("orders", "0007_order_reporting_sql", 3)]["rules"]

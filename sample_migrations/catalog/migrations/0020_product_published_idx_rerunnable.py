@@ -1,7 +1,8 @@
-# SAFE twin of MS109 (and of MS103): the index is built CONCURRENTLY with
-# IF NOT EXISTS, in a non-atomic migration, so a failed build can be dropped
-# and the migration simply run again. The state learns about the index through
-# state_operations.
+# SAFE twin of MS109 (and of MS103): the index is built CONCURRENTLY in a
+# non-atomic migration, after dropping any INVALID leftover of an earlier
+# failed build, so running the migration again really rebuilds it (IF NOT
+# EXISTS alone would keep an invalid index). The state learns about the index
+# through state_operations.
 from django.db import migrations, models
 
 
@@ -15,8 +16,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            'CREATE INDEX CONCURRENTLY IF NOT EXISTS "product_published_idx" '
-            'ON "catalog_product" ("published_at")',
+            [
+                'DROP INDEX CONCURRENTLY IF EXISTS "product_published_idx"',
+                'CREATE INDEX CONCURRENTLY "product_published_idx" ON "catalog_product" ("published_at")',
+            ],
             reverse_sql='DROP INDEX CONCURRENTLY IF EXISTS "product_published_idx"',
             state_operations=[
                 migrations.AddIndex(
