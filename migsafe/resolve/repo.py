@@ -100,4 +100,10 @@ class Repo:
             return []
         specs = [self.rel(p) for p in paths]
         out = _git(self.top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *specs)
-        return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
+        entries, dirty = iter(out.split("\0")), []
+        for entry in entries:
+            if len(entry) > 3:
+                dirty.append(entry[3:])
+                if "R" in entry[:2] or "C" in entry[:2]:
+                    next(entries, None)  # the rename's source path follows
+        return dirty
