@@ -44,11 +44,13 @@ class Config:
 
 @dataclass
 class GraphContext:
-    """What graph rules look at: the graph, the migrations checked and their apps."""
+    """What graph rules look at: the graph, the migrations checked and their apps, and every
+    app of the project (conflicts and model drift matter even where no migration changed)."""
 
     graph: object
     keys: set
     apps: set
+    project_apps: set
 
 
 class RuleContext:
@@ -83,6 +85,15 @@ class CheckResult:
         return [f for f in self.findings if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
 
 
+def project_apps(session, config: Config) -> set:
+    """Apps whose migrations live in the project (plus include_apps, minus exclude_apps)."""
+    apps = {
+        key[0] for key, info in session.graph.migrations.items()
+        if session.project.contains(info.path) or key[0] in config.include_apps
+    }
+    return (apps | _broken_apps(session, config)) - config.exclude_apps
+
+
 def checked_keys(session, config: Config, *, app=None, migration=None, only_keys=None) -> set:
     """Migrations to report: the project's own apps (not third-party ones), narrowed by flags."""
     graph, project = session.graph, session.project
@@ -103,7 +114,8 @@ def checked_keys(session, config: Config, *, app=None, migration=None, only_keys
     return keys
 
 
-def run_check(session, config: Config, keys: set, *, branch_new: set | None = None) -> CheckResult:
+def run_check(session, config: Config, keys: set, *, branch_new: set | None = None,
+              only_app: str | None = None) -> CheckResult:
     from migsafe.analysis.classify import classify
     from migsafe.render import render
 
@@ -115,12 +127,22 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
     suppressions: list[dict] = []
     problems = [p for p in session.problems if p.kind not in _AS_FINDINGS] + list(result.problems)
     operations = []
-    graph_context = GraphContext(session.graph, keys, {key[0] for key in keys} | _broken_apps(session, config))
+    graph_context = GraphContext(
+        session.graph, keys, {key[0] for key in keys} | _broken_apps(session, config),
+        {only_app} if only_app else project_apps(session, config),
+    )
     for rule in rules:
         if rule.scope == "graph":
             for location, message, suggestion in rule.check_graph(graph_context):
-                findings.append(Finding(rule.id, config.severity.get(rule.id, rule.severity), message, suggestion,
-                                        location))
+                finding = Finding(rule.id, config.severity.get(rule.id, rule.severity), message, suggestion, location)
+                info = session.graph.migrations.get((location.app_label, location.migration))
+                if info is not None and location.operation_index is not None:
+                    reason = _suppressions(info.path, location.line, problems, location).get(rule.id)
+                    if reason:
+                        finding.suppressed = reason
+                        suppressions.append({"rule": rule.id, "file": location.file, "line": location.line,
+                                             "reason": reason})
+                findings.append(finding)
     for migration in classification.migrations:
         if not migration.selected:
             continue

@@ -120,7 +120,7 @@ def check(path, fmt, fail_on, base_ref, app_label, migration_name, **kwargs):
 
             only_keys, branch_new = changed_migrations(session, base_ref)
         keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
-        result = run_check(session, config, keys, branch_new=branch_new)
+        result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
         out.write(result, fmt, click.echo, colour=sys.stdout.isatty() and fmt == "text")
         _report_problems(result.problems)
         if not keys and result.problems:

@@ -202,7 +202,7 @@ class _Watcher:
                     )
                 )
             self._ready.set()
-            deadline = time.monotonic() + 2.0
+            deadline = time.monotonic() + 8.0  # under the session's 10 s lock_timeout
             holding = True
             while not self._stop.is_set():
                 rows = conn.execute(_LOCKS, [self.pid]).fetchall()
@@ -358,11 +358,10 @@ class Comparison:
         )
 
     def as_dict(self) -> dict:
+        from migsafe.render import identity
+
         return {
-            "app_label": self.app_label,
-            "migration": self.migration,
-            "operation_index": self.operation_index,
-            "operation": self.operation,
+            **identity(self, location=False),
             "predicted": {"locks": self.predicted_locks, "rewrites": sorted(self.predicted_rewrites),
                           "scans": sorted(self.predicted_scans)},
             "observed": {"locks": self.observed_locks, "rewrites": sorted(self.observed_rewrites),

@@ -74,8 +74,26 @@ def scratch_db(pg_url):
 
 
 def scratch_databases(pg_url: str) -> list[str]:
+    """Every migsafe scratch database on the server (named migsafe_scratch_<pid>_<random>)."""
     import psycopg
 
     with psycopg.connect(pg_url) as conn:
-        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'migsafe_scratch_%'").fetchall()
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'migsafe\\_scratch\\_%'").fetchall()
     return [row[0] for row in rows]
+
+
+def leaked_scratch_databases(pg_url: str) -> list[str]:
+    """Scratch databases left behind by processes that have ended (their pid is in the name).
+
+    Runs still alive (another test, a parallel CI job) are not leaks.
+    """
+    leaked = []
+    for name in scratch_databases(pg_url):
+        pid = int(name.split("_")[2])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            leaked.append(name)
+        except PermissionError:  # alive, another user's
+            pass
+    return leaked

@@ -17,15 +17,16 @@ def test_sigterm_mid_run_still_drops_the_scratch_database(pg_url):
         [sys.executable, "-m", "migsafe", "sql", str(SAMPLE), "--database-url", pg_url],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
+    ours = f"migsafe_scratch_{process.pid}_"
     deadline = time.monotonic() + 60
-    while not scratch_databases(pg_url):
+    while not any(name.startswith(ours) for name in scratch_databases(pg_url)):
         assert process.poll() is None, process.stderr.read()
         assert time.monotonic() < deadline, "no scratch database appeared"
         time.sleep(0.05)
     time.sleep(0.5)  # mid-run: migrations are being applied
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
-    assert scratch_databases(pg_url) == []
+    assert not any(name.startswith(ours) for name in scratch_databases(pg_url))
 
 
 def test_the_database_named_in_the_url_is_not_written_to(pg_url):

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import SAMPLE, run_json, scratch_databases
+from conftest import SAMPLE, leaked_scratch_databases, run_json
 from migsafe.render.statements import normalize
 
 # Callable defaults (timezone.now, uuid.uuid4) are evaluated when the migration runs, so
@@ -80,4 +80,4 @@ def test_operations_locate_their_source_line(rendered):
 
 
 def test_live_rendering_drops_its_scratch_database(rendered, pg_url):
-    assert scratch_databases(pg_url) == []
+    assert leaked_scratch_databases(pg_url) == []

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import SAMPLE, run_migsafe, scratch_databases
+from conftest import SAMPLE, leaked_scratch_databases, run_migsafe
 
 
 @pytest.fixture(scope="module")
@@ -48,4 +48,4 @@ def test_set_not_null_scans_unless_a_validated_check_proves_it(traced):
 
 
 def test_trace_drops_its_scratch_database(traced, pg_url):
-    assert scratch_databases(pg_url) == []
+    assert leaked_scratch_databases(pg_url) == []

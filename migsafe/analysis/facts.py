@@ -104,13 +104,10 @@ class Facts:
         return any(s.scans for s in self.existing())
 
     def as_dict(self, rules: list[str]) -> dict:
+        from migsafe.render import identity
+
         return {
-            "app_label": self.app_label,
-            "migration": self.migration,
-            "operation_index": self.operation_index,
-            "operation": self.operation,
-            "file": self.file,
-            "line": self.line,
+            **identity(self),
             "sql": list(self.sql),
             "locks": dict(sorted(self.locks.items())),
             "lock_mode": self.lock_mode,

@@ -15,6 +15,19 @@ from migsafe.errors import Problem, describe_exception, innermost_frame_in
 from migsafe.graph import Graph, Key, MigrationInfo
 
 
+def identity(op, location: bool = True) -> dict:
+    """The JSON fields that name an operation (and, with LOCATION, where it is written)."""
+    data = {
+        "app_label": op.app_label,
+        "migration": op.migration,
+        "operation_index": op.operation_index,
+        "operation": op.operation,
+    }
+    if location:
+        data.update(file=op.file, line=op.line)
+    return data
+
+
 @dataclass
 class RenderedOperation:
     app_label: str
@@ -30,15 +43,7 @@ class RenderedOperation:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "app_label": self.app_label,
-            "migration": self.migration,
-            "operation_index": self.operation_index,
-            "operation": self.operation,
-            "file": self.file,
-            "line": self.line,
-            "sql": list(self.sql),
-        }
+        return {**identity(self), "sql": list(self.sql)}
 
 
 @dataclass

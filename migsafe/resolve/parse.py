@@ -71,8 +71,9 @@ def parse_migration(source: bytes, app_label: str, name: str, path: Path, side: 
         tree = ast.parse(source, filename=str(path))
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
+        location = f"{path}:{line}" if line else str(path)
         raise MigsafeError(
-            f"{path}{':' + str(line) if line else ''}{where}: cannot be parsed: {exc.msg if hasattr(exc, 'msg') else exc}",
+            f"{location}{where}: cannot be parsed: {getattr(exc, 'msg', exc)}",
             hint="fix the file (resolve reads migrations as source, it never imports them)",
         ) from exc
     reader = _Reader(tree, app_label, user_model)

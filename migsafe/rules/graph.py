@@ -33,7 +33,7 @@ class ConflictingLeaves(Rule):
         return [
             (_where(context, (app, leaves[-1])), f"{app} has {len(leaves)} leaves: {', '.join(leaves)}", self.fix)
             for app, leaves in context.graph.conflicts().items()
-            if app in context.apps
+            if app in context.project_apps
         ]
 
 
@@ -121,13 +121,29 @@ class Irreversible(Rule):
         for key in context.keys:
             info = context.graph.migrations[key]
             for op in info.operations:
-                name = op.class_name
-                if name in ("RunPython", "RunSQL"):
-                    continue  # MS402 / MS403 say it more precisely
-                if not getattr(op.operation, "reversible", True):
-                    where = Location(key[0], key[1], info.file, op.line, op.index, op.description)
-                    found.append((where, f"{name} ({op.description}) cannot be unapplied", self.fix))
+                for inner, inside in _with_database_operations(op.operation):
+                    name = type(inner).__name__
+                    if not inside and name in ("RunPython", "RunSQL"):
+                        continue  # MS402 / MS403 say it more precisely
+                    if not getattr(inner, "reversible", True):
+                        where = Location(key[0], key[1], info.file, op.line, op.index, op.description)
+                        within = " inside SeparateDatabaseAndState" if inside else ""
+                        found.append((where, f"{name} ({_describe(inner)}){within} cannot be unapplied", self.fix))
         return found
+
+
+def _with_database_operations(operation, inside=False):
+    """The operation and, for SeparateDatabaseAndState, the ones its database half runs."""
+    yield operation, inside
+    for inner in getattr(operation, "database_operations", None) or ():
+        yield from _with_database_operations(inner, True)
+
+
+def _describe(operation) -> str:
+    try:
+        return operation.describe()
+    except Exception:  # a third-party operation's describe() may fail
+        return type(operation).__name__
 
 
 @register
@@ -178,11 +194,15 @@ class LateCrossAppDependency(Rule):
         creators = _model_creators(context.graph)
         for key in context.keys:
             info = context.graph.migrations[key]
+            if any(op.class_name in ("RunPython", "RunSQL") for op in info.operations):
+                continue  # code may need anything of the other app
             referenced = _referenced_models(info)
             for dep_app, dep_name in info.dependencies:
                 if dep_app == key[0] or dep_name in ("__first__", "__latest__"):
                     continue
                 needed = [creators[m] for m in referenced if m[0] == dep_app and m in creators]
+                if any(m[0] == dep_app and m not in creators for m in referenced):
+                    continue  # something we cannot place: do not guess
                 if not needed:
                     continue
                 chain = _chain(context.graph, dep_app)
@@ -201,11 +221,19 @@ def _chain(graph, app):
 
 
 def _model_creators(graph) -> dict:
+    """(app, model) and (app, model, field) -> the migration that creates it (the latest one
+    for fields, which AlterField/AddField may change)."""
     creators = {}
     for key in graph.plan:
         for op in graph.migrations[key].operations:
+            operation = op.operation
             if op.class_name == "CreateModel":
-                creators.setdefault((key[0], op.operation.name_lower), key)
+                creators.setdefault((key[0], operation.name_lower), key)
+                for field_name, _ in operation.fields:
+                    creators[(key[0], operation.name_lower, field_name)] = key
+            elif op.class_name in ("AddField", "AlterField", "RenameField"):
+                field_name = getattr(operation, "new_name", None) or operation.name
+                creators[(key[0], operation.model_name_lower, field_name)] = key
     return creators
 
 
@@ -225,11 +253,39 @@ def _referenced_models(info) -> set:
             fields.append(("", operation.field))
         for _, field in fields:
             remote = getattr(field, "remote_field", None)
-            if remote is not None:
-                add(remote.model if isinstance(remote.model, str) else None)
+            if remote is None:
+                continue
+            add(remote.model if isinstance(remote.model, str) else None)
+            add(getattr(remote, "through", None) if isinstance(getattr(remote, "through", None), str) else None)
+            target = remote.model if isinstance(remote.model, str) and "." in remote.model else None
+            for to_field in getattr(field, "to_fields", ()) or ():
+                if to_field and target:
+                    app, _, model = target.partition(".")
+                    found.add((app, model.lower(), to_field))
         for base in getattr(operation, "bases", ()) or ():
             add(base)
     return found
+
+
+def _questioner(apps):
+    """A questioner that answers the autodetector without asking, logging or exiting:
+    migsafe only needs to know that a change exists, not the default a migration would use."""
+    from django.db.migrations.questioner import MigrationQuestioner
+
+    class SilentQuestioner(MigrationQuestioner):
+        def ask_not_null_addition(self, field_name, model_name):
+            return None
+
+        def ask_not_null_alteration(self, field_name, model_name):
+            return None
+
+        def ask_auto_now_add_addition(self, field_name, model_name):
+            return None
+
+        def ask_unique_callable_default_addition(self, field_name, model_name):
+            return None
+
+    return SilentQuestioner(specified_apps=apps, dry_run=True)
 
 
 @register
@@ -248,19 +304,17 @@ class ModelsDifferFromMigrations(Rule):
     def check_graph(self, context):
         from django.apps import apps as global_apps
         from django.db.migrations.autodetector import MigrationAutodetector
-        from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
         from django.db.migrations.state import ProjectState
 
         graph = context.graph
-        if any(p.app_label in context.apps for p in graph.problems):
-            return []  # a broken migration: the state the migrations build is not known
+        apps = set(context.project_apps)
+        if not apps or any(p.app_label in apps for p in graph.problems):
+            return []  # nothing to compare, or a broken migration: the built state is not known
         loader = graph.loader
         autodetector = MigrationAutodetector(
-            loader.project_state(),
-            ProjectState.from_apps(global_apps),
-            NonInteractiveMigrationQuestioner(specified_apps=set(context.apps), dry_run=True),
+            loader.project_state(), ProjectState.from_apps(global_apps), _questioner(apps)
         )
-        changes = autodetector.changes(graph=loader.graph, trim_to_apps=set(context.apps))
+        changes = autodetector.changes(graph=loader.graph, trim_to_apps=apps)
         found = []
         for app, migrations in sorted(changes.items()):
             described = "; ".join(op.describe() for m in migrations for op in m.operations)
