@@ -147,6 +147,24 @@ def trace(path, fmt, **kwargs):
         sys.exit(0 if all(c.agrees for c in comparisons) else 1)
 
 
+@main.command()
+@_project_options
+@click.option("--base", "base_ref", required=True, metavar="REF", help="The branch to resolve against (git).")
+@click.option("--strategy", type=click.Choice(["rebase", "merge"]), default="rebase", show_default=True,
+              help="rebase: renumber this branch's migrations after REF's; merge: add a merge migration.")
+@click.option("--write", is_flag=True, help="Apply the plan (default: only print it).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def resolve(path, base_ref, strategy, write, fmt, **kwargs):
+    """Resolve this branch's migration conflicts with REF before merging (git)."""
+    from migsafe.resolve import run, write_result
+    from migsafe.session import open_session
+
+    with open_session(path, **_session_kwargs(kwargs)) as session:
+        result = run(session, base_ref, strategy, write)
+    write_result(result, fmt, click.echo)
+    sys.exit(result.exit_code)
+
+
 @main.command(name="rules")
 def list_rules():
     """List every rule: id, severity, title."""

@@ -289,6 +289,29 @@ class TolerantLoader(MigrationLoader):
                     break
             if not changed:
                 changed = self._drop_cycles()
+        self._drop_dangling_run_before()
+
+    def _drop_dangling_run_before(self) -> None:
+        """A run_before naming a migration that is not there is ignored (and reported): Django
+        would fail the whole graph on it, though it only orders two migrations."""
+        known = set(self.disk_migrations)
+        for migration in self.disk_migrations.values():
+            known.update(tuple(r) for r in migration.replaces or ())
+        for key, migration in self.disk_migrations.items():
+            kept = []
+            for child in migration.run_before or ():
+                if tuple(child) in known:
+                    kept.append(child)
+                    continue
+                path = self.paths.get(key)
+                what = "failed to load" if tuple(child) in self.skipped else "does not exist"
+                self._problem(
+                    "missing-dependency",
+                    f"{key[0]}.{key[1]} must run before {child[0]}.{child[1]}, which {what}; the ordering was ignored",
+                    path, _dependency_line(path, tuple(child)), key,
+                    "fix or remove the run_before entry",
+                )
+            migration.run_before = kept
 
     def _drop(self, key: Key, reason: str):
         self.disk_migrations.pop(key, None)

@@ -106,4 +106,4 @@ def _first_clash(ours, theirs, our_label, their_label):
 def _ref(migration: MigrationSource, op, label, relative) -> OperationRef:
     return OperationRef(side=migration.side, side_label=label, app_label=migration.app_label,
                         migration=migration.name, operation_index=op.index, operation=op.description,
-                        file=relative(migration.path))
+                        file=relative(migration.path), line=op.line)

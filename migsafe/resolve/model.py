@@ -99,6 +99,7 @@ class OperationRef:
     operation_index: int
     operation: str
     file: str | None
+    line: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -108,6 +109,7 @@ class OperationRef:
             "operation_index": self.operation_index,
             "operation": self.operation,
             "file": self.file,
+            "line": self.line,
         }
 
 
@@ -148,7 +150,5 @@ class ResolveResult:
 
     @property
     def exit_code(self) -> int:
+        """1 when refused (nothing written), else 0; usage errors raise MigsafeError (exit 2)."""
         return 1 if self.refusals else 0
-
-    def needs_changes(self) -> bool:
-        return bool(self.edits)

@@ -54,14 +54,14 @@ def write(result: ResolveResult, fmt: str, echo) -> None:
         for refusal in result.refusals:
             echo(f"  {refusal.app}: {refusal.reason}")
             for ref in (refusal.ours, refusal.theirs):
-                where = f"  ({ref.file})" if ref.file else ""
+                where = f"  ({ref.file}:{ref.line})" if ref.file and ref.line else (f"  ({ref.file})" if ref.file else "")
                 echo(f"    {ref.side_label}: {ref.app_label}.{ref.migration} operation {ref.operation_index}: "
                      f"{ref.operation}{where}")
         echo("Change one side so they no longer touch the same model or field, then run resolve again.")
         return
     if result.applied:
         removed = f", removed {len(result.removed)}" if result.removed else ""
-        echo(f"Wrote {len(result.written)} file(s){removed}. Merge {result.ref} next; the apps then have one leaf each.")
+        echo(f"Wrote {len(result.written)} file(s){removed}. Once {result.ref} is merged, each app has one leaf.")
     elif result.edits:
         echo("Plan only: run again with --write to apply it.")
     else:

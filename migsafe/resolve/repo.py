@@ -23,6 +23,8 @@ class Repo:
         try:
             top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
         except MigsafeError as exc:
+            if "not installed" in exc.message:
+                raise
             raise MigsafeError(
                 f"{root} is not inside a git repository ({exc.message.splitlines()[-1]})",
                 hint="resolve reads REF's migrations from git: run it in the checkout of the branch to resolve",
