@@ -1,4 +1,4 @@
-"""`python -m migsafe.resolve`: rebase or merge a branch's migrations after REF's, or refuse.
+"""`migsafe resolve`: rebase or merge a branch's migrations after REF's, or refuse.
 
 Each test builds a real git repository: the base project committed on main, a "feature"
 branch, migrations committed on both, and the resolver run from feature with --base main.
@@ -45,7 +45,7 @@ def _environment() -> dict:
 
 
 def resolve(root: Path, *args: str, base: str = "main") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "migsafe.resolve", str(root), "--base", base, *args],
+    return subprocess.run([sys.executable, "-m", "migsafe", "resolve", str(root), "--base", base, *args],
                           capture_output=True, text=True, cwd=REPO, env=_environment(), timeout=300)
 
 
