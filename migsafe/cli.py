@@ -165,6 +165,45 @@ def resolve(path, base_ref, strategy, write, fmt, **kwargs):
     sys.exit(result.exit_code)
 
 
+@main.command()
+@_project_options
+@click.option("--write", is_flag=True, help="Change the files (default: print a unified diff).")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff (the default).")
+@click.option("--rule", "rule_ids", multiple=True, metavar="ID", help="Only fix findings of this rule (repeatable).")
+@click.option("--app", "app_label", default=None, help="Only this app.")
+@click.option("--migration", "migration_name", default=None, help="Only this migration (name or prefix).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def fix(path, write, show_diff, rule_ids, app_label, migration_name, fmt, **kwargs):
+    """Rewrite migrations into their safe form (this version: MS103/MS104 indexes, CONCURRENTLY)."""
+    from migsafe.check import Config, checked_keys, run_check
+    from migsafe.fix import apply, plan, unified_diff
+    from migsafe.session import open_session
+
+    with open_session(path, **_session_kwargs(kwargs)) as session:
+        config = Config.from_table(session.config)
+        keys = checked_keys(session, config, app=app_label, migration=migration_name)
+        result = run_check(session, config, keys, only_app=app_label)
+        rules = {r.upper() for r in rule_ids} or None
+        fix_plan = plan(session, result.findings, rules)
+        if write:
+            apply(fix_plan.changes)
+        if fmt == "json":
+            click.echo(json.dumps({
+                "changes": [{"path": c.path, "new": c.is_new} for c in fix_plan.changes],
+                "skipped": [vars(s) for s in fix_plan.skipped],
+                "written": bool(write),
+                "diff": unified_diff(fix_plan.changes, root=path),
+            }, indent=2))
+        else:
+            click.echo(unified_diff(fix_plan.changes, root=path), nl=False)
+            for skipped in fix_plan.skipped:
+                click.echo(f"migsafe: not fixed: {skipped.rule} {skipped.app_label}.{skipped.migration}: "
+                           f"{skipped.reason}", err=True)
+            verb = "changed" if write else "would change"
+            click.echo(f"{len(fix_plan.changes)} file(s) {verb}, {len(fix_plan.skipped)} finding(s) not fixable",
+                       err=True)
+
+
 @main.command(name="rules")
 def list_rules():
     """List every rule: id, severity, title."""

@@ -1,0 +1,24 @@
+# A header comment that must survive.
+from django.db import migrations, models  # trailing import comment
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("shop", "0001_initial"),  # keep me
+    ]
+
+    operations = [
+        # Adds the column first.
+        migrations.AddField(
+            model_name="item",
+            name="code",
+            field=models.CharField(max_length=10, default=""),
+        ),
+        # The index (this comment stays above the next operation's slot).
+        migrations.AddIndex(
+            model_name="item",
+            index=models.Index(fields=["code"],   name="item_code_idx"),  # odd spacing kept
+        ),  # trailing comment moves with the operation
+        migrations.AlterModelOptions(name="item", options={"ordering": ["code"]}),
+    ]
