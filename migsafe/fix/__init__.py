@@ -89,22 +89,23 @@ def plan(session, findings, rules: set[str] | None = None) -> FixPlan:
     return result
 
 
-def plan_fixes(session, findings, rules: set[str] | None = None) -> list[FileChange]:
-    """The file changes that fix ``findings`` (those of ``rules`` only, if given)."""
-    return plan(session, findings, rules).changes
-
-
 def apply(changes: list[FileChange]) -> None:
-    """Write the changes; refuses (before writing anything) if a file changed since planning."""
+    """Write the changes, each atomically and parsed first; refuses before writing anything
+    if a file changed since planning."""
+    from migsafe.errors import MigsafeError
+    from migsafe.files import ensure_parses, write_atomic
+
     for change in changes:
         path = Path(change.path)
         if change.old_text is None:
             if path.exists():
-                raise FileExistsError(f"{path} exists; re-run the fix")
+                raise MigsafeError(f"{path} already exists", hint="re-run migsafe fix")
         elif path.read_text(encoding="utf-8") != change.old_text:
-            raise RuntimeError(f"{path} changed since the fix was planned; re-run the fix")
+            raise MigsafeError(f"{path} changed since the fix was planned", hint="re-run migsafe fix")
+        ensure_parses(path, change.new_text.encode("utf-8"))
     for change in changes:
-        Path(change.path).write_text(change.new_text, encoding="utf-8")
+        path = Path(change.path)
+        write_atomic(path, change.new_text.encode("utf-8"), path if path.exists() else None)
 
 
 def unified_diff(changes: list[FileChange], root: str | Path | None = None) -> str:

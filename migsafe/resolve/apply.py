@@ -5,7 +5,7 @@ from __future__ import annotations
 from migsafe.errors import MigsafeError
 from migsafe.resolve.model import ResolveResult
 from migsafe.resolve.repo import Repo
-from migsafe.resolve.rewrite import ensure_parses, write_atomic
+from migsafe.files import ensure_parses, write_atomic
 
 
 def apply(result: ResolveResult, repo: Repo) -> None:
