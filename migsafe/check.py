@@ -24,6 +24,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     exclude_apps: set[str] = field(default_factory=set)
     include_apps: set[str] = field(default_factory=set)  # apps outside PATH to check anyway
+    lock_timeout: str = "5s"  # what `migsafe fix` guards brief ACCESS EXCLUSIVE locks with
 
     @classmethod
     def from_table(cls, table: dict, fail_on: str | None = None) -> "Config":
@@ -33,7 +34,11 @@ class Config:
             severity={str(k).upper(): str(v).lower() for k, v in table.get("severity", {}).items()},
             exclude_apps=set(table.get("exclude_apps", [])),
             include_apps=set(table.get("include_apps", [])),
+            lock_timeout=str(table.get("lock_timeout", "5s")),
         )
+        if not re.fullmatch(r"\d+\s*(ms|s|min)?", config.lock_timeout):
+            raise MigsafeError(f"[tool.migsafe]: lock_timeout {config.lock_timeout!r} is not a duration",
+                               hint="write it as PostgreSQL does, e.g. \"5s\" or \"500ms\"")
         for value in [config.fail_on, *config.severity.values()]:
             if value not in SEVERITIES:
                 raise MigsafeError(
@@ -79,6 +84,7 @@ class CheckResult:
     fail_on: str
     suppressions: list[dict]
     checked_migrations: int
+    rendered: object = None  # the RenderResult (fixes read the SQL that ran before a migration)
 
     def failing(self) -> list[Finding]:
         threshold = SEVERITIES.index(self.fail_on)
@@ -175,6 +181,7 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
         fail_on=config.fail_on,
         suppressions=suppressions,
         checked_migrations=sum(1 for m in classification.migrations if m.selected),
+        rendered=result,
     )
 
 

@@ -174,7 +174,7 @@ def resolve(path, base_ref, strategy, write, fmt, **kwargs):
 @click.option("--migration", "migration_name", default=None, help="Only this migration (name or prefix).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def fix(path, write, show_diff, rule_ids, app_label, migration_name, fmt, **kwargs):
-    """Rewrite migrations into their safe form (this version: MS103/MS104 indexes, CONCURRENTLY)."""
+    """Rewrite migrations into their safe, zero-downtime form (see `migsafe rules` for which are fixable)."""
     from migsafe.check import Config, checked_keys, run_check
     from migsafe.fix import apply, plan, unified_diff
     from migsafe.session import open_session
@@ -184,7 +184,7 @@ def fix(path, write, show_diff, rule_ids, app_label, migration_name, fmt, **kwar
         keys = checked_keys(session, config, app=app_label, migration=migration_name)
         result = run_check(session, config, keys, only_app=app_label)
         rules = {r.upper() for r in rule_ids} or None
-        fix_plan = plan(session, result.findings, rules)
+        fix_plan = plan(session, result, rules, config.lock_timeout)
         if write:
             apply(fix_plan.changes)
         if fmt == "json":

@@ -39,54 +39,118 @@ class FixPlan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-_FIXERS: dict[str, type] = {}
+_FIXERS: list[type] = []
 
 
 def register(cls):
-    for rule_id in cls.rules:
-        _FIXERS[rule_id] = cls
+    """A fixer: ``rules`` it fixes, the operation classes it knows (``operations``, None for
+    any), ``opt_in`` when it only runs for an explicit --rule, and
+    ``fix(context, info, index, findings) -> OperationFix | list[OperationFix] | str`` (a str
+    says why not)."""
+    _FIXERS.append(cls)
     return cls
 
 
-def fixers() -> dict[str, type]:
-    from migsafe.fix import index_concurrently  # noqa: F401  (registers)
+def fixers() -> list[type]:
+    from migsafe.fix import (  # noqa: F401  (each registers itself)
+        constraint_not_valid, index_concurrently, lock_timeout, runpython_reverse, sql_rewrite, two_phase_removal,
+    )
 
-    return dict(_FIXERS)
+    return list(_FIXERS)
 
 
 def fixable_rules() -> set[str]:
-    return set(fixers())
+    return {rule for fixer in fixers() for rule in fixer.rules if not fixer.opt_in}
 
 
-def plan(session, findings, rules: set[str] | None = None) -> FixPlan:
-    """Group the fixable findings by fixer and migration and ask each fixer for changes.
+@dataclass
+class FixContext:
+    """What fixers may read: the loaded graph, the SQL rendered so far, the configuration."""
 
-    Changes to the same file by several fixers are applied in turn on the text so far.
+    graph: object
+    history: object  # migsafe.fix.history.History
+    lock_timeout: str = "5s"
+    _sources: dict = field(default_factory=dict)
+
+    def source(self, path: str) -> str:
+        """The file as it is on disk (fixers plan from it; the assembler applies to the planned text)."""
+        if path not in self._sources:
+            self._sources[path] = Path(path).read_text(encoding="utf-8")
+        return self._sources[path]
+
+
+def plan(session, check_result, rules: set[str] | None = None, lock_timeout: str = "5s") -> FixPlan:
+    """Ask the fixers about every fixable finding, then write each migration's changes once.
+
+    Without RULES, opt-in fixers stay out; with RULES, only those rules are fixed.
     """
-    registry = fixers()
-    wanted = {r.upper() for r in rules} if rules is not None else set(registry)
-    groups: dict[type, dict[tuple, list]] = {}
-    for finding in findings:
-        if finding.suppressed or finding.rule not in wanted or finding.rule not in registry:
-            continue
+    from migsafe.fix.assemble import Assembler
+    from migsafe.fix.history import History
+
+    wanted = {r.upper() for r in rules} if rules is not None else None
+    by_operation: dict[tuple, list] = {}
+    for finding in check_result.findings:
         where = finding.location
-        if where.migration is None or where.operation_index is None:
+        if finding.suppressed or where.migration is None or where.operation_index is None:
             continue
-        groups.setdefault(registry[finding.rule], {}).setdefault((where.app_label, where.migration), []).append(finding)
+        if wanted is not None and finding.rule not in wanted:
+            continue
+        by_operation.setdefault((where.app_label, where.migration, where.operation_index), []).append(finding)
+    context = FixContext(session.graph, History(check_result.rendered), lock_timeout)
     result = FixPlan()
-    texts: dict[str, str | None] = {}  # path -> current planned text (None: new, not yet planned)
+    by_migration: dict[tuple, list] = {}
+    for (app, name, index), findings in sorted(by_operation.items()):
+        info = session.graph.migrations.get((app, name))
+        if info is None or not info.path or index >= len(info.operations):
+            continue
+        class_name = info.operations[index].class_name
+        for fixer in fixers():
+            mine = [f for f in findings if f.rule in fixer.rules]
+            if not mine or (fixer.opt_in and wanted is None):
+                continue
+            if fixer.operations is not None and class_name not in fixer.operations:
+                continue
+            outcome = fixer().fix(context, info, index, mine)
+            if isinstance(outcome, str):
+                result.skipped.extend(Skipped(f.rule, app, name, index, outcome) for f in _once(mine))
+                findings = [f for f in findings if f not in mine]
+            else:
+                outcomes = outcome if isinstance(outcome, list) else [outcome]
+                by_migration.setdefault((app, name), []).extend(outcomes)
+                fixed = {rule for o in outcomes for rule in o.rules}
+                findings = [f for f in findings if f.rule not in fixed]
+        for finding in _once(findings):
+            if finding.rule in fixable_rules():
+                result.skipped.append(Skipped(finding.rule, app, name, index,
+                                              f"no fix for {finding.rule} on {class_name}"))
+    texts: dict[str, str] = {}
     originals: dict[str, str | None] = {}
-    for fixer_cls in sorted(groups, key=lambda c: c.__name__):
-        fixer = fixer_cls(session, texts)
-        for key, group in sorted(groups[fixer_cls].items()):
-            changes, skipped = fixer.fix(key, group)
-            result.skipped.extend(skipped)
-            for change in changes:
-                originals.setdefault(change.path, change.old_text)
-                texts[change.path] = change.new_text
+    assembler = Assembler(session.graph, texts, lock_timeout)
+    for key, fixes in sorted(by_migration.items()):
+        changes, skipped = assembler.assemble(session.graph.migrations[key], _without_moved_guards(fixes))
+        result.skipped.extend(skipped)
+        for change in changes:
+            originals.setdefault(change.path, change.old_text)
+            texts[change.path] = change.new_text
     for path, text in texts.items():
         result.changes.append(FileChange(path, originals[path], text))
     return result
+
+
+def _once(findings):
+    seen, out = set(), []
+    for finding in findings:
+        if finding.rule not in seen:
+            seen.add(finding.rule)
+            out.append(finding)
+    return out
+
+
+def _without_moved_guards(fixes):
+    """A lock_timeout guard in front of an operation whose database work moves out goes with
+    it (the follow-up migration sets its own)."""
+    moved = {f.index for f in fixes if f.now == [] or f.phase_two}
+    return [f for f in fixes if not (f.index in moved and (f.before or f.after) and f.now is None)]
 
 
 def apply(changes: list[FileChange]) -> None:

@@ -192,7 +192,10 @@ def remove_elements(lst: cst.List, indices: set[int]) -> cst.List:
             prev_ws = lbracket.whitespace_after
         has_comma = isinstance(element.comma, cst.Comma)
         this_ws = element.comma.whitespace_after if has_comma else rbracket.whitespace_before
-        if isinstance(prev_ws, cst.ParenthesizedWhitespace) and isinstance(this_ws, cst.ParenthesizedWhitespace):
+        if i == len(elements) - 1 and i > 0 and not isinstance(this_ws, cst.ParenthesizedWhitespace):
+            # the last element: what followed it (up to "]") now follows the one before
+            merged = this_ws if has_comma else cst.SimpleWhitespace("")
+        elif isinstance(prev_ws, cst.ParenthesizedWhitespace) and isinstance(this_ws, cst.ParenthesizedWhitespace):
             merged = prev_ws.with_changes(
                 empty_lines=[*prev_ws.empty_lines, *this_ws.empty_lines],
                 indent=this_ws.indent, last_line=this_ws.last_line,

@@ -1,0 +1,131 @@
+"""`migsafe fix --write` on the whole sample: the rewritten project ends where the original does.
+
+The sample's fixable findings are all fixed at once; then the rewritten graph must load,
+end in the same model state, apply to a real PostgreSQL with the same schema (same names:
+the fixes reuse the names Django gives), and no longer report what was fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SAMPLE, run_json, run_migsafe
+from schema import apply_project, diff_schemas, scratch_database, schema_snapshot
+
+FIXED_RULES = {"MS102", "MS103", "MS104", "MS105", "MS106", "MS201", "MS202"}
+
+
+@pytest.fixture(scope="module")
+def fixed(tmp_path_factory):
+    """A copy of the sample after `migsafe fix --write`, and what the fix reported."""
+    project = tmp_path_factory.mktemp("fixed") / "project"
+    shutil.copytree(SAMPLE, project)
+    result = run_migsafe("fix", project, "--write", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return project, json.loads(result.stdout)
+
+
+def _final_states(project) -> dict:
+    """app -> model -> repr of the model state at the leaves (in a fresh interpreter)."""
+    script = (
+        "import json, sys, django\n"
+        "from django.db.migrations.loader import MigrationLoader\n"
+        "from django.db.migrations.writer import MigrationWriter\n"
+        "sys.path.insert(0, sys.argv[1]); django.setup()\n"
+        "state = MigrationLoader(None, ignore_no_migrations=True).project_state()\n"
+        "def code(value): return MigrationWriter.serialize(value)[0]\n"
+        "print(json.dumps({f'{a}.{m}': [[n, code(f)] for n, f in sorted(s.fields.items())]"
+        " + [code(s.options), code(s.bases), code(s.managers)] for (a, m), s in sorted(state.models.items())}))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sampleproject.settings", "PYTHONHASHSEED": "0"}
+    out = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=env,
+                         cwd=project)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_every_fixable_finding_is_fixed_or_explained(fixed):
+    _, report = fixed
+    assert report["written"] and len(report["changes"]) > 20
+    reasons = {(s["rule"], s["migration"]): s["reason"] for s in report["skipped"]}
+    assert reasons[("MS105", "0015_alter_tag_id_bigautofield")].startswith("no non-blocking form for: ALTER TABLE")
+    assert all(reason for reason in reasons.values())
+
+
+def test_the_rewritten_graph_loads_without_problems(fixed):
+    project, _ = fixed
+    data, result = run_json("check", project)
+    assert not [p for p in data["summary"].get("problems", [])], result.stderr
+    before, _ = run_json("check", SAMPLE)
+
+    def graph_findings(report):
+        return sorted((f["rule"], f["app_label"]) for f in report["findings"]
+                      if f["rule"] in ("MS301", "MS302", "MS303", "MS304", "MS306"))
+
+    assert graph_findings(data) == graph_findings(before)  # the conflicts app's two leaves, nothing new
+
+
+def test_the_final_model_state_is_unchanged(fixed):
+    project, _ = fixed
+    assert _final_states(project) == _final_states(SAMPLE)
+
+
+def test_the_schema_on_postgresql_is_the_same(fixed, pg_url):
+    project, _ = fixed
+    with scratch_database(pg_url) as original_url, scratch_database(pg_url) as fixed_url:
+        apply_project(SAMPLE, original_url)
+        apply_project(project, fixed_url)
+        assert diff_schemas(schema_snapshot(original_url), schema_snapshot(fixed_url)) == []
+
+
+def test_check_no_longer_reports_what_was_fixed(fixed):
+    project, report = fixed
+    before, _ = run_json("check", SAMPLE)
+    after, _ = run_json("check", project)
+    skipped = {(s["rule"], s["app_label"]) for s in report["skipped"]}
+
+    def count(data):
+        found = {}
+        for f in data["findings"]:
+            if f["rule"] in FIXED_RULES and (f["rule"], f["app_label"]) not in skipped and not f.get("suppressed"):
+                found[(f["rule"], f["app_label"])] = found.get((f["rule"], f["app_label"]), 0) + 1
+        return found
+
+    assert count(before)  # there was something to fix
+    assert count(after) == {}
+    second_deploys = {(f["rule"], f["migration"]) for f in after["findings"]
+                      if (f.get("suppressed") or "").startswith("second deploy")}
+    assert second_deploys == {
+        ("MS201", "0023_remove_product_legacy_code_related_products_drop"),
+        ("MS202", "0023_remove_product_legacy_code_related_products_drop"),
+        ("MS201", "0016_remove_order_cart_delete_cart_drop"),
+        ("MS202", "0016_remove_order_cart_delete_cart_drop"),
+    }
+
+
+def test_check_constraints_are_added_not_valid_and_validated_next(fixed):
+    project, _ = fixed
+    orders = project / "orders" / "migrations"
+    assert (orders / "0005_order_constraints.py").read_text().count("AddConstraintNotValid(") == 2
+    follow_up = next(orders.glob("*_order_constraints_*.py")).read_text()
+    assert 'ValidateConstraint(model_name="order", name="order_total_gte_0")' in follow_up
+    assert "atomic = False" in follow_up and "UNIQUE USING INDEX" in follow_up
+
+
+def test_runpython_reverse_is_only_added_when_asked_for(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    unasked = json.loads(run_migsafe("fix", project, "--app", "orders", "--format", "json").stdout)
+    assert not any("strip_tracking_numbers, reverse_code" in line for line in unasked["diff"].splitlines())
+    asked = run_migsafe("fix", project, "--rule", "MS402", "--write", "--format", "json")
+    assert asked.returncode == 0, asked.stderr
+    text = (project / "orders" / "migrations" / "0008_normalize_order_data.py").read_text()
+    assert "migrations.RunPython(strip_tracking_numbers, reverse_code=migrations.RunPython.noop)" in text
+    after, _ = run_json("check", project)
+    assert not [f for f in after["findings"] if f["rule"] == "MS402"]
