@@ -14,7 +14,9 @@ where each of Django's own statements is replaced by its non-blocking form:
   backfill becomes a RunPython that fills the NULLs in batches.
 
 The SQL is the SQL Django would run (same names), so the schema is the same; every statement
-gets its reverse, so the migration stays reversible.
+gets its reverse, so the migration stays reversible. Each step is an operation of its own
+(the migration is not atomic, so each commits on its own): the one that scans never holds
+the lock of the one that briefly blocks; the model state changes with the last step.
 """
 
 from __future__ import annotations
@@ -298,11 +300,14 @@ class SqlRewriteFixer:
                 comment=f"{op_info.description}: its indexes and constraints, built without blocking.",
                 functions=rewrite.functions, needs=rewrite.needs, suffix="safe",
             ) if later else "nothing to rewrite"
+        # One operation per step, so each runs (and is traced) on its own; the state changes
+        # with the last one.
         return OperationFix(
             index=index,
             rules=rules,
             now=[],
-            later=[separate_code(element.code, element.column, rewrite.steps, 8)],
+            later=[step_code(step, 8) for step in rewrite.steps[:-1]]
+            + [separate_code(element.code, element.column, rewrite.steps[-1:], 8)],
             later_atomic=False,
             guard=True,
             functions=rewrite.functions,

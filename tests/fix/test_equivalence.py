@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -129,3 +130,21 @@ def test_runpython_reverse_is_only_added_when_asked_for(tmp_path):
     assert "migrations.RunPython(strip_tracking_numbers, reverse_code=migrations.RunPython.noop)" in text
     after, _ = run_json("check", project)
     assert not [f for f in after["findings"] if f["rule"] == "MS402"]
+
+
+def test_trace_shows_no_access_exclusive_held_across_a_scan_in_the_rewritten_migrations(fixed, pg_url):
+    project, report = fixed
+    changed = {Path(c["path"]).stem for c in report["changes"]}
+    result = run_migsafe("trace", project, "--database-url", pg_url, "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    traced = [c for c in json.loads(result.stdout) if c["migration"] in changed]
+    assert len(traced) > 30
+    held = [(c["migration"], c["operation_index"], table) for c in traced
+            for table in set(c["observed"]["scans"]) | set(c["observed"]["rewrites"])
+            if c["observed"]["locks"].get(table) == "ACCESS EXCLUSIVE"]
+    # Left blocking, and said so: what was not fixable (skipped, with the reason) and table
+    # rewrites (MS101: a new column, a backfill and a code switch only the user can write).
+    before, _ = run_json("check", SAMPLE)
+    left = {s["migration"] for s in report["skipped"]} | {f["migration"] for f in before["findings"]
+                                                          if f["rule"] == "MS101"}
+    assert held and {migration for migration, _, _ in held} <= left
