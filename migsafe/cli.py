@@ -10,6 +10,8 @@ import click
 
 from migsafe.errors import MigsafeError
 
+CHECK_FORMATS = ["text", "json", "sarif", "github", "markdown"]
+
 
 def _project_options(func):
     """Options every command that loads a project accepts."""
@@ -23,6 +25,7 @@ def _project_options(func):
                   help="Target PostgreSQL major version, 12-17 (default 16 or [tool.migsafe] pg_version).")
     @click.option("--database-url", default=None, metavar="URL",
                   help="Render on a scratch database created (and dropped) on this PostgreSQL server.")
+    @click.option("--quiet", is_flag=True, help="No progress display on a terminal (CI never shows it).")
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)
@@ -31,8 +34,10 @@ def _project_options(func):
 
 
 def _session_kwargs(kwargs) -> dict:
+    from migsafe import progress
     from migsafe.project import parse_env_pairs
 
+    progress.enable(quiet=kwargs.pop("quiet"))
     return {
         "settings": kwargs.pop("settings"),
         "env": parse_env_pairs(kwargs.pop("env")),
@@ -81,7 +86,7 @@ def graph(path, fmt, **kwargs):
 @_project_options
 @click.argument("app_label", required=False)
 @click.argument("migration_name", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def sql(path, app_label, migration_name, fmt, **kwargs):
     """Print the SQL of every operation, as sqlmigrate would for PostgreSQL."""
     from migsafe.output import sql as out
@@ -91,7 +96,12 @@ def sql(path, app_label, migration_name, fmt, **kwargs):
     with open_session(path, **_session_kwargs(kwargs)) as session:
         only = out.select(session.graph, app_label, migration_name)
         result = render(session.graph, only=only)
-        out.write(result, fmt, click.echo)
+        if fmt == "markdown":
+            from migsafe.output.markdown import sql_summary
+
+            click.echo(sql_summary(result), nl=False)
+        else:
+            out.write(result, fmt, click.echo)
         problems = session.problems + result.problems
         _report_problems(problems)
         sys.exit(2 if not result.selected() and problems else 0)
@@ -99,7 +109,9 @@ def sql(path, app_label, migration_name, fmt, **kwargs):
 
 @main.command()
 @_project_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True,
+              help="text for people, json (the contract), sarif (code scanning), github (workflow annotations), "
+                   "markdown (a pull-request summary).")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
               help="Exit 1 when a finding reaches this severity (default error, or [tool.migsafe] fail_on).")
 @click.option("--base", "base_ref", metavar="REF", default=None,
@@ -121,7 +133,7 @@ def check(path, fmt, fail_on, base_ref, app_label, migration_name, **kwargs):
             only_keys, branch_new = changed_migrations(session, base_ref)
         keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
         result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
-        out.write(result, fmt, click.echo, colour=sys.stdout.isatty() and fmt == "text")
+        _write_check(session, result, config, fmt)
         _report_problems(result.problems)
         if not keys and result.problems:
             sys.exit(2)
@@ -169,11 +181,14 @@ def resolve(path, base_ref, strategy, write, fmt, **kwargs):
 @_project_options
 @click.option("--write", is_flag=True, help="Change the files (default: print a unified diff).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff (the default).")
+@click.option("--force", is_flag=True, help="With --write: rewrite files even if they have uncommitted changes.")
 @click.option("--rule", "rule_ids", multiple=True, metavar="ID", help="Only fix findings of this rule (repeatable).")
 @click.option("--app", "app_label", default=None, help="Only this app.")
 @click.option("--migration", "migration_name", default=None, help="Only this migration (name or prefix).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def fix(path, write, show_diff, rule_ids, app_label, migration_name, fmt, **kwargs):
+@click.option("--base", "base_ref", metavar="REF", default=None,
+              help="Fix only migrations added or changed since the merge-base with REF (git).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def fix(path, write, show_diff, force, rule_ids, app_label, migration_name, base_ref, fmt, **kwargs):
     """Rewrite migrations into their safe, zero-downtime form (see `migsafe rules` for which are fixable)."""
     from migsafe.check import Config, checked_keys, run_check
     from migsafe.fix import apply, plan, unified_diff
@@ -181,19 +196,28 @@ def fix(path, write, show_diff, rule_ids, app_label, migration_name, fmt, **kwar
 
     with open_session(path, **_session_kwargs(kwargs)) as session:
         config = Config.from_table(session.config)
-        keys = checked_keys(session, config, app=app_label, migration=migration_name)
-        result = run_check(session, config, keys, only_app=app_label)
+        only_keys = branch_new = None
+        if base_ref:
+            from migsafe.vcs import changed_migrations
+
+            only_keys, branch_new = changed_migrations(session, base_ref)
+        keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
+        result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
         rules = {r.upper() for r in rule_ids} or None
         fix_plan = plan(session, result, rules, config.lock_timeout)
         if write:
-            apply(fix_plan.changes)
+            apply(fix_plan.changes, force=force)
         if fmt == "json":
             click.echo(json.dumps({
-                "changes": [{"path": c.path, "new": c.is_new} for c in fix_plan.changes],
+                "changes": [{"path": c.path, "new": c.is_new, "rules": list(c.rules)} for c in fix_plan.changes],
                 "skipped": [vars(s) for s in fix_plan.skipped],
                 "written": bool(write),
                 "diff": unified_diff(fix_plan.changes, root=path),
             }, indent=2))
+        elif fmt == "markdown":
+            from migsafe.output.markdown import fix_summary
+
+            click.echo(fix_summary(fix_plan, unified_diff(fix_plan.changes, root=path)), nl=False)
         else:
             click.echo(unified_diff(fix_plan.changes, root=path), nl=False)
             for skipped in fix_plan.skipped:
@@ -202,6 +226,41 @@ def fix(path, write, show_diff, rule_ids, app_label, migration_name, fmt, **kwar
             verb = "changed" if write else "would change"
             click.echo(f"{len(fix_plan.changes)} file(s) {verb}, {len(fix_plan.skipped)} finding(s) not fixable",
                        err=True)
+
+
+@main.command()
+@_project_options
+@click.option("--output", "output_dir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write database-review-YYYY-MM-DD.md into.")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
+              help="Findings at or above this severity are the report's deployment blockers (default error).")
+@click.option("--base", "base_ref", metavar="REF", default=None,
+              help="Review only migrations added or changed since the merge-base with REF (git).")
+@click.option("--app", "app_label", default=None, help="Only this app.")
+def report(path, output_dir, fail_on, base_ref, app_label, **kwargs):
+    """Write the database review (database-review-YYYY-MM-DD.md): summary, good patterns,
+    blockers with their fixed code, improvements, tasks and checklist."""
+    from datetime import date
+
+    from migsafe import report as review
+    from migsafe.check import Config, checked_keys, run_check
+    from migsafe.fix import plan
+    from migsafe.session import open_session
+
+    today = date.today()
+    with open_session(path, **_session_kwargs(kwargs)) as session:
+        config = Config.from_table(session.config, fail_on)
+        only_keys = branch_new = None
+        if base_ref:
+            from migsafe.vcs import changed_migrations
+
+            only_keys, branch_new = changed_migrations(session, base_ref)
+        keys = checked_keys(session, config, app=app_label, only_keys=only_keys)
+        result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
+        text = review.build(session, result, plan(session, result, None, config.lock_timeout),
+                            path=path, config=config, today=today)
+    _report_problems(result.problems)
+    click.echo(review.write(text, output_dir, today))
 
 
 @main.command(name="rules")
@@ -226,6 +285,30 @@ def explain(rule_id):
     click.echo(f"Why: {rule.why}\n")
     click.echo(f"Instead: {rule.fix}")
     click.echo(f"\nDocumentation: docs/rules/{rule.id}.md")
+
+
+def _write_check(session, result, config, fmt: str) -> None:
+    """Print a check result in FMT (sarif/github paths are made relative to the repository)."""
+    root = session.project.root
+    if fmt in ("text", "json"):
+        from migsafe.output import check as out
+
+        out.write(result, fmt, click.echo, colour=sys.stdout.isatty() and fmt == "text")
+    elif fmt == "sarif":
+        from migsafe.output import sarif
+
+        sarif.write(result, click.echo, root)
+    elif fmt == "github":
+        from migsafe.output import github
+
+        github.write(result, click.echo, root)
+    else:
+        from migsafe.fix import plan
+        from migsafe.output.markdown import check_summary
+        from migsafe.report.rewrites import diffs_by_migration
+
+        fix_plan = plan(session, result, None, config.lock_timeout)
+        click.echo(check_summary(result, diffs_by_migration(session.graph, fix_plan.changes, root)), nl=False)
 
 
 def _report_problems(problems) -> None:

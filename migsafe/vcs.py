@@ -19,6 +19,31 @@ def _git(root: Path, *args: str) -> str:
     return result.stdout
 
 
+def uncommitted(top: Path, paths: list[Path]) -> list[str]:
+    """Which of PATHS (in the work tree at TOP) have changes git could not give back:
+    modified, staged or untracked."""
+    if not paths:
+        return []
+    specs = [str(Path(p).resolve().relative_to(top)) for p in paths]
+    out = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *specs)
+    entries, dirty = iter(out.split("\0")), []
+    for entry in entries:
+        if len(entry) > 3:
+            dirty.append(entry[3:])
+            if "R" in entry[:2] or "C" in entry[:2]:
+                next(entries, None)  # the rename's source path follows
+    return dirty
+
+
+def work_tree(root: Path) -> Path | None:
+    """The top of the git work tree holding ROOT (None outside one, or without git)."""
+    try:
+        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True)
+    except FileNotFoundError:
+        return None
+    return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
+
+
 def changed_files(root: Path, base_ref: str) -> tuple[set[Path], set[Path]]:
     """(added, changed) files since the merge-base of HEAD and BASE_REF, work tree included."""
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip())

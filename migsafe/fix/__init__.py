@@ -16,6 +16,7 @@ class FileChange:
     path: str  # absolute
     old_text: str | None  # None: a new file
     new_text: str
+    rules: tuple[str, ...] = ()  # the findings it fixes (empty: a dependency repointed)
 
     @property
     def is_new(self) -> bool:
@@ -125,6 +126,7 @@ def plan(session, check_result, rules: set[str] | None = None, lock_timeout: str
                                               f"no fix for {finding.rule} on {class_name}"))
     texts: dict[str, str] = {}
     originals: dict[str, str | None] = {}
+    rules_of: dict[str, set[str]] = {}
     assembler = Assembler(session.graph, texts, lock_timeout)
     for key, fixes in sorted(by_migration.items()):
         changes, skipped = assembler.assemble(session.graph.migrations[key], _without_moved_guards(fixes))
@@ -132,8 +134,9 @@ def plan(session, check_result, rules: set[str] | None = None, lock_timeout: str
         for change in changes:
             originals.setdefault(change.path, change.old_text)
             texts[change.path] = change.new_text
+            rules_of.setdefault(change.path, set()).update(change.rules)
     for path, text in texts.items():
-        result.changes.append(FileChange(path, originals[path], text))
+        result.changes.append(FileChange(path, originals[path], text, tuple(sorted(rules_of[path]))))
     return result
 
 
@@ -153,11 +156,23 @@ def _without_moved_guards(fixes):
     return [f for f in fixes if not (f.index in moved and (f.before or f.after) and f.now is None)]
 
 
-def apply(changes: list[FileChange]) -> None:
-    """Write the changes, each atomically and parsed first; refuses before writing anything
-    if a file changed since planning."""
+def apply(changes: list[FileChange], force: bool = False) -> None:
+    """Write the changes, each atomically and parsed first. Refuses before writing anything
+    if a file changed since planning, or (unless FORCE) has uncommitted changes in git: the
+    rewrite must be reviewable, and undoable, with git."""
     from migsafe.errors import MigsafeError
     from migsafe.files import ensure_parses, write_atomic
+    from migsafe.vcs import uncommitted, work_tree
+
+    existing = [Path(c.path) for c in changes if c.old_text is not None]
+    top = work_tree(existing[0].parent) if existing else None
+    if top is not None and not force:
+        dirty = uncommitted(top, existing)
+        if dirty:
+            raise MigsafeError(
+                f"uncommitted changes in files fix must rewrite: {', '.join(sorted(dirty))}; nothing was written",
+                hint="commit or stash them first (or pass --force)",
+            )
 
     for change in changes:
         path = Path(change.path)

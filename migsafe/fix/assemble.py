@@ -91,6 +91,19 @@ def operation_elements(text: str) -> list[Element] | None:
     return elements
 
 
+def operation_element(source: str, index: int) -> Element | str:
+    """The INDEXth entry of the migration's ``operations`` list, or why it cannot be edited."""
+    try:
+        elements = operation_elements(source)
+    except cst.ParserSyntaxError as exc:
+        return f"cannot parse the migration: {exc}"
+    if elements is None:
+        return "class Migration has no literal `operations = [...]` list"
+    if index >= len(elements):
+        return "the operations list in the file does not match the loaded migration"
+    return elements[index]
+
+
 def _has_multiline_string(code: str) -> bool:
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
@@ -163,11 +176,14 @@ class Assembler:
         moved = [f for f in fixes if f.later and not f.phase_two]
         stays = [i for i in range(len(elements)) if not any(f.now == [] for f in by_index.get(i, []))]
         if moved and not stays and not any(f.phase_two for f in fixes):
-            return [self._in_place(info, text, elements, fixes)], []
+            change = self._in_place(info, text, elements, fixes)
+            change.rules = tuple(sorted({r for f in fixes for r in f.rules}))
+            return [change], []
 
         changes: list[FileChange] = []
         new_text = self._rewrite_now(text, elements, by_index)
-        changes.append(FileChange(info.path, text, new_text))
+        rules = tuple(sorted({r for f in fixes for r in f.rules}))
+        changes.append(FileChange(info.path, text, new_text, rules))
         parent = info.name
         for batch, phase_two in ((moved, False), ([f for f in fixes if f.phase_two], True)):
             if not batch:
@@ -344,7 +360,7 @@ class Assembler:
             compile(source, str(path), "exec")
         except SyntaxError as exc:
             return None, f"internal error: generated migration does not compile ({exc})"
-        return FileChange(str(path), None, source), None
+        return FileChange(str(path), None, source, tuple(sorted({r for f in fixes for r in f.rules}))), None
 
 
 def guard_code(timeout: str, atomic: bool, *, start: bool) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migsafe.fix import register
-from migsafe.fix.assemble import INDENT, OperationFix, operation_elements, reindent
+from migsafe.fix.assemble import INDENT, OperationFix, operation_element, reindent
 
 POSTGRES_OPERATIONS = "django.contrib.postgres.operations"
 
@@ -23,7 +23,9 @@ class ConstraintNotValidFixer:
         operation = info.operations[index].operation
         if type(operation.constraint).__name__ != "CheckConstraint":
             return "only check constraints can be added NOT VALID by AddConstraintNotValid"
-        element = operation_elements(context.source(info.path))[index]
+        element = operation_element(context.source(info.path), index)
+        if isinstance(element, str):
+            return element
         call = cst.parse_expression(element.code)
         renamed = cst.Module(body=[]).code_for_node(call.with_changes(func=cst.Name("AddConstraintNotValid")))
         return OperationFix(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migsafe.fix import register
-from migsafe.fix.assemble import INDENT, OperationFix, operation_elements, reindent
+from migsafe.fix.assemble import INDENT, OperationFix, operation_element, reindent
 
 POSTGRES_OPERATIONS = "django.contrib.postgres.operations"
 REPLACEMENT = {"AddIndex": "AddIndexConcurrently", "RemoveIndex": "RemoveIndexConcurrently"}
@@ -27,7 +27,9 @@ class IndexConcurrentlyFixer:
     opt_in = False
 
     def fix(self, context, info, index, findings):
-        element = operation_elements(context.source(info.path))[index]
+        element = operation_element(context.source(info.path), index)
+        if isinstance(element, str):
+            return element
         class_name = info.operations[index].class_name
         return OperationFix(
             index=index,

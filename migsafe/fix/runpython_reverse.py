@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migsafe.fix import register
-from migsafe.fix.assemble import INDENT, OperationFix, operation_elements, reindent
+from migsafe.fix.assemble import INDENT, OperationFix, operation_element, reindent
 
 
 @register
@@ -17,7 +17,9 @@ class RunPythonReverseFixer:
     opt_in = True
 
     def fix(self, context, info, index, findings):
-        element = operation_elements(context.source(info.path))[index]
+        element = operation_element(context.source(info.path), index)
+        if isinstance(element, str):
+            return element
         call = cst.parse_expression(element.code)
         if not isinstance(call, cst.Call) or any(a.keyword and a.keyword.value == "reverse_code" for a in call.args) \
                 or len([a for a in call.args if a.keyword is None]) > 1:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migsafe.fix import register
-from migsafe.fix.assemble import OperationFix, operation_elements
+from migsafe.fix.assemble import OperationFix, operation_element
 from migsafe.fix.history import quoted
 
 _I = r'"((?:[^"]|"")+)"'
@@ -116,9 +116,45 @@ def _balanced(text: str, start: int) -> int:
     raise CannotRewrite("unbalanced parentheses")
 
 
-def _add_column(table: str, column: str, rest: str) -> tuple[str, list[Step]]:
+_DEFAULT = re.compile(r'\sDEFAULT\s+(.*?)(?=\s+(?:NOT\s+NULL|NULL|UNIQUE|CHECK|CONSTRAINT|REFERENCES)\b|$)', re.I | re.S)
+
+
+def _volatile_default(table: str, column: str, rest: str, out: "Rewrite") -> tuple[str, list[Step]]:
+    """A volatile default rewrites the table (every row gets its own value): add the column
+    nullable with the default for new rows, fill the old rows in batches, then NOT NULL
+    through a validated check."""
+    match = _DEFAULT.search(rest)
+    if match is None:
+        raise CannotRewrite("the volatile default could not be read from the ADD COLUMN")
+    expression = match.group(1).strip()
+    not_null = re.search(r'\sNOT\s+NULL\b', rest, re.I) is not None
+    rest = rest[:match.start()] + rest[match.end():]
+    rest = re.sub(r'\s(NOT\s+)?NULL\b', "", rest, flags=re.I)
+    name = re.sub(r"\W", "_", f"backfill_{table}_{column}")
+    out.functions.append(
+        f"def {name}(apps, schema_editor):\n"
+        f'    """Give the rows that existed before {table}.{column} its default, 1,000 rows per\n'
+        f'    transaction (the migration is not atomic): no long lock, no table rewrite."""\n'
+        f"    with schema_editor.connection.cursor() as cursor:\n"
+        f"        while True:\n"
+        f"            cursor.execute({_py(f'UPDATE {quoted(table)} SET {quoted(column)} = DEFAULT WHERE ctid = ANY(ARRAY(SELECT ctid FROM {quoted(table)} WHERE {quoted(column)} IS NULL LIMIT 1000))')})\n"
+        f"            if cursor.rowcount == 0:\n"
+        f"                break\n"
+    )
+    set_default = f"ALTER TABLE {quoted(table)} ALTER COLUMN {quoted(column)} SET DEFAULT {expression}"
+    later = [Step([], None, python=name)]
+    if not_null:
+        later += _set_not_null(table, column)
+    return f"{rest.strip()} NULL", [set_default], later
+
+
+def _add_column(table: str, column: str, rest: str, out: "Rewrite | None" = None,
+                volatile: bool = False) -> tuple[str, list[Step]]:
     """ADD COLUMN without its inline constraints, and the steps that add them safely."""
     later: list[Step] = []
+    extra: list[str] = []
+    if volatile:
+        rest, extra, later = _volatile_default(table, column, rest, out)
     if fk := _INLINE_FK.search(rest):
         rest = rest[:fk.start()] + rest[fk.end():]
         later += _not_valid_steps(table, _unquote(fk.group(1)), f"FOREIGN KEY ({quoted(column)}) {fk.group(2)}")
@@ -132,7 +168,7 @@ def _add_column(table: str, column: str, rest: str) -> tuple[str, list[Step]]:
         later += _unique_steps(table, _pg_name(table, column, "key"), f"({quoted(column)})", None)
     if re.search(r'\s(PRIMARY\s+KEY|REFERENCES|GENERATED)\b', rest, re.I):
         raise CannotRewrite(f"ADD COLUMN {column} has a clause with no safe rewrite")
-    return f"ALTER TABLE {quoted(table)} ADD COLUMN {quoted(column)} {rest.strip()}", later
+    return [f"ALTER TABLE {quoted(table)} ADD COLUMN {quoted(column)} {rest.strip()}", *extra], later
 
 
 def _pg_name(table: str, column: str, suffix: str) -> str:
@@ -143,8 +179,19 @@ def _pg_name(table: str, column: str, suffix: str) -> str:
     return name
 
 
+def _set_not_null(table: str, column: str) -> list[Step]:
+    check = _pg_name(table, column, "notnull")
+    add_check, validate = _not_valid_steps(table, check, f"CHECK ({quoted(column)} IS NOT NULL)")
+    return [
+        add_check, validate,
+        Step([f"ALTER TABLE {quoted(table)} ALTER COLUMN {quoted(column)} SET NOT NULL"],
+             [f"ALTER TABLE {quoted(table)} ALTER COLUMN {quoted(column)} DROP NOT NULL"]),
+        Step([f"ALTER TABLE {quoted(table)} DROP CONSTRAINT {quoted(check)}"], add_check.sql),
+    ]
+
+
 def rewrite_statements(statements: list[str], indexes: dict[str, str], constraints: dict[str, str],
-                       backfill=None) -> Rewrite:
+                       backfill=None, volatile_default: bool = False) -> Rewrite:
     """The safe steps for STATEMENTS (one operation's SQL, in order). INDEXES and CONSTRAINTS
     give the definitions of what exists before it (to undo drops); BACKFILL(table, column)
     returns (step, function source, names it needs) for Django's NULL backfill."""
@@ -158,8 +205,8 @@ def rewrite_statements(statements: list[str], indexes: dict[str, str], constrain
             continue  # only meaningful with the inline constraint it followed
         if match := _ADD_COLUMN.match(sql):
             table, column = _unquote(match.group(1)), _unquote(match.group(2))
-            add, later = _add_column(table, column, match.group(3))
-            step = Step([add], [f"ALTER TABLE {quoted(table)} DROP COLUMN {quoted(column)} CASCADE"])
+            add, later = _add_column(table, column, match.group(3), out, volatile_default)
+            step = Step(add, [f"ALTER TABLE {quoted(table)} DROP COLUMN {quoted(column)} CASCADE"])
             while i < len(pending) and (m := _COLUMN_DEFAULT.match(pending[i])) and _unquote(m.group(2)) == column:
                 step.sql.append(pending[i])  # Django's DEFAULT-then-DROP DEFAULT pair stays together
                 i += 1
@@ -198,15 +245,7 @@ def rewrite_statements(statements: list[str], indexes: dict[str, str], constrain
             out.functions.append(function)
             out.needs |= needs
         elif match := _SET_NOT_NULL.match(sql):
-            table, column = _unquote(match.group(1)), _unquote(match.group(2))
-            check = _pg_name(table, column, "notnull")
-            add_check, validate = _not_valid_steps(table, check, f"CHECK ({quoted(column)} IS NOT NULL)")
-            drop_check = f"ALTER TABLE {quoted(table)} DROP CONSTRAINT {quoted(check)}"
-            out.steps += [
-                add_check, validate,
-                Step([sql], [f"ALTER TABLE {quoted(table)} ALTER COLUMN {quoted(column)} DROP NOT NULL"]),
-                Step([drop_check], add_check.sql),
-            ]
+            out.steps += _set_not_null(_unquote(match.group(1)), _unquote(match.group(2)))
         else:
             raise CannotRewrite(f"no non-blocking form for: {sql}")
     return out
@@ -261,7 +300,7 @@ def _default_source(code: str) -> str | None:
 
 @register
 class SqlRewriteFixer:
-    rules = ("MS102", "MS103", "MS104", "MS105")
+    rules = ("MS101", "MS102", "MS103", "MS104", "MS105")
     operations = ("AddField", "AlterField", "AlterUniqueTogether", "AlterIndexTogether", "AddConstraint")
     opt_in = False
 
@@ -273,15 +312,17 @@ class SqlRewriteFixer:
         operation = op_info.operation
         if op_info.class_name == "AddConstraint" and type(operation.constraint).__name__ == "CheckConstraint":
             return "handled as AddConstraintNotValid"
-        elements = operation_elements(context.source(info.path))
-        element = elements[index]
+        element = operation_element(context.source(info.path), index)
+        if isinstance(element, str):
+            return element
         indexes, constraints = context.history.definitions(info.key, index)
 
         def backfill(table, column):
             return self._backfill(info, operation, element.code, table, column)
 
         try:
-            rewrite = rewrite_statements(facts.sql, indexes, constraints, backfill)
+            volatile = any(s.kind == "add_column_rewrite" and "is volatile" in s.detail for s in facts.statements)
+            rewrite = rewrite_statements(facts.sql, indexes, constraints, backfill, volatile)
         except CannotRewrite as exc:
             return str(exc)
         if not rewrite.steps:
@@ -295,9 +336,9 @@ class SqlRewriteFixer:
             later = [step_code(step, 8) for step in rewrite.steps[1:]]
             return OperationFix(
                 index=index, rules=rules, now=[now], later=later, later_atomic=False, guard=True,
-                now_comment=f"migsafe fix ({', '.join(rules)}): the column only; its indexes and constraints "
-                            "are built without blocking by the next migration.",
-                comment=f"{op_info.description}: its indexes and constraints, built without blocking.",
+                now_comment=f"migsafe fix ({', '.join(rules)}): the column only; what reads or builds over its "
+                            "rows runs, without blocking, in the next migration.",
+                comment=f"{op_info.description}: the rest (backfill, constraints, indexes), without blocking.",
                 functions=rewrite.functions, needs=rewrite.needs, suffix="safe",
             ) if later else "nothing to rewrite"
         # One operation per step, so each runs (and is traced) on its own; the state changes

@@ -11,7 +11,7 @@ state-only AddField / CreateModel), so the SQL, and the reverse, are exactly Dja
 from __future__ import annotations
 
 from migsafe.fix import register
-from migsafe.fix.assemble import INDENT, OperationFix, operation_elements, reindent
+from migsafe.fix.assemble import INDENT, OperationFix, operation_element, reindent
 
 
 def _state_before(graph, info, index):
@@ -49,7 +49,9 @@ class TwoPhaseRemovalFixer:
         from django.db.migrations.operations import AddField, CreateModel
 
         operation = info.operations[index].operation
-        element = operation_elements(context.source(info.path))[index]
+        element = operation_element(context.source(info.path), index)
+        if isinstance(element, str):
+            return element
         try:
             state = _state_before(context.graph, info, index)
             if type(operation).__name__ == "RemoveField":

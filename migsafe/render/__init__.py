@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from migsafe import progress
 from migsafe.errors import Problem, describe_exception, innermost_frame_in
 from migsafe.graph import Graph, Key, MigrationInfo
 
@@ -103,12 +104,14 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None, obser
     states = (FullStates if live else PartialStates)(graph.loader.unmigrated_apps)
     problems: list[Problem] = []
     rendered: list[RenderedMigration] = []
-    for key in plan:
+    for number, key in enumerate(plan, 1):
+        progress.step(key, number, len(plan))
         if observer is not None:
             observer.start_migration(key, states.state)
         result = _walk_migration(graph.migrations[key], states, conn, live, problems, observer)
         result.selected = only is None or key in only
         rendered.append(result)
+    progress.finish()
     return RenderResult(
         mode="live" if live else "offline",
         pg_version=conn.pg_version,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migsafe.errors import MigsafeError
-from migsafe.vcs import _git
+from migsafe.vcs import _git, uncommitted
 
 
 @dataclass
@@ -98,14 +98,4 @@ class Repo:
 
     def dirty(self, paths: list[Path]) -> list[str]:
         """Which of PATHS have changes git could not give back: modified, staged or untracked."""
-        if not paths:
-            return []
-        specs = [self.rel(p) for p in paths]
-        out = _git(self.top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *specs)
-        entries, dirty = iter(out.split("\0")), []
-        for entry in entries:
-            if len(entry) > 3:
-                dirty.append(entry[3:])
-                if "R" in entry[:2] or "C" in entry[:2]:
-                    next(entries, None)  # the rename's source path follows
-        return dirty
+        return uncommitted(self.top, paths)

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from conftest import SAMPLE, run_json, run_migsafe
+from conftest import PROJECTS, SAMPLE, run_json, run_migsafe
 from schema import apply_project, diff_schemas, scratch_database, schema_snapshot
 
 FIXED_RULES = {"MS102", "MS103", "MS104", "MS105", "MS106", "MS201", "MS202"}
@@ -148,3 +148,73 @@ def test_trace_shows_no_access_exclusive_held_across_a_scan_in_the_rewritten_mig
     left = {s["migration"] for s in report["skipped"]} | {f["migration"] for f in before["findings"]
                                                           if f["rule"] == "MS101"}
     assert held and {migration for migration, _, _ in held} <= left
+
+
+def test_base_fixes_only_the_migrations_of_the_branch(tmp_path):
+    project, git = _git_project(tmp_path)
+    git("checkout", "-q", "-b", "feature")
+    changed = project / "catalog" / "migrations" / "0005_product_name_idx.py"
+    changed.write_text(changed.read_text() + "# touched on the branch\n")
+    out = run_migsafe("fix", project, "--base", "main", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert [Path(c["path"]).name for c in json.loads(out.stdout)["changes"]] == ["0005_product_name_idx.py"]
+
+
+def _git_project(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *args], cwd=project, check=True,
+                       capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    return project, git
+
+
+def test_write_refuses_files_with_uncommitted_changes_unless_forced(tmp_path):
+    project, _ = _git_project(tmp_path)
+    target = project / "catalog" / "migrations" / "0005_product_name_idx.py"
+    target.write_text(target.read_text() + "# work in progress\n")
+    refused = run_migsafe("fix", project, "--migration", "0005", "--app", "catalog", "--write")
+    assert refused.returncode == 2
+    assert "uncommitted changes in files fix must rewrite: catalog/migrations/0005_product_name_idx.py" in refused.stderr
+    assert target.read_text().endswith("# work in progress\n") and "AddIndexConcurrently(" not in target.read_text()
+    forced = run_migsafe("fix", project, "--migration", "0005", "--app", "catalog", "--write", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "AddIndexConcurrently(" in target.read_text()
+
+
+def test_every_change_names_the_findings_it_fixes(fixed):
+    _, report = fixed
+    by_name = {Path(c["path"]).name: c["rules"] for c in report["changes"]}
+    assert by_name["0005_product_name_idx.py"] == ["MS103"]
+    assert set(by_name["0012_remove_product_legacy_code_related_products.py"]) >= {"MS201", "MS202"}
+    assert [] in by_name.values()  # a migration whose dependency was repointed fixes nothing itself
+
+
+def test_a_volatile_default_is_added_without_rewriting_the_table(tmp_path, pg_url):
+    import django
+
+    if django.VERSION < (5, 0):
+        pytest.skip("a volatile database default needs db_default (Django 5.0+)")
+    original = PROJECTS / "volatile_default"
+    project = tmp_path / "project"
+    shutil.copytree(original, project)
+    out = run_migsafe("fix", project, "--write", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["skipped"] == []
+    after, _ = run_json("check", project)
+    assert not [f for f in after["findings"] if f["rule"] in ("MS101", "MS102", "MS106")]
+    with scratch_database(pg_url) as original_url, scratch_database(pg_url) as fixed_url:
+        apply_project(original, original_url)
+        apply_project(project, fixed_url)
+        assert diff_schemas(schema_snapshot(original_url), schema_snapshot(fixed_url)) == []
+    traced = json.loads(run_migsafe("trace", project, "--database-url", pg_url, "--format", "json").stdout)
+    for operation in traced:
+        observed = operation["observed"]
+        for table in set(observed["scans"]) | set(observed["rewrites"]):
+            assert observed["locks"].get(table) != "ACCESS EXCLUSIVE", operation
+    assert not any(operation["observed"]["rewrites"] for operation in traced)

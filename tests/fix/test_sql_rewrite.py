@@ -89,3 +89,21 @@ def test_an_index_dropped_and_rebuilt_identical_is_left_alone():
 def test_what_has_no_safe_form_is_refused_with_the_reason(statements, reason):
     with pytest.raises(CannotRewrite, match=reason):
         rewrite_statements(statements, {}, {})
+
+
+def test_a_volatile_default_becomes_nullable_column_default_batched_backfill_and_checked_not_null():
+    rewrite = rewrite_statements(
+        ['ALTER TABLE "e" ADD COLUMN "token" uuid DEFAULT (GEN_RANDOM_UUID()) NOT NULL;'], {}, {},
+        volatile_default=True)
+    first, backfill, *not_null = rewrite.steps
+    assert first.sql == ['ALTER TABLE "e" ADD COLUMN "token" uuid NULL',
+                         'ALTER TABLE "e" ALTER COLUMN "token" SET DEFAULT (GEN_RANDOM_UUID())']
+    assert backfill.python == "backfill_e_token"
+    assert 'SET "token" = DEFAULT WHERE ctid = ANY(ARRAY(SELECT ctid FROM "e" WHERE "token" IS NULL LIMIT 1000))' \
+        in rewrite.functions[0]
+    assert [step.sql[0].split('"e" ')[1] for step in not_null] == [
+        'ADD CONSTRAINT "e_token_notnull" CHECK ("token" IS NOT NULL) NOT VALID',
+        'VALIDATE CONSTRAINT "e_token_notnull"',
+        'ALTER COLUMN "token" SET NOT NULL',
+        'DROP CONSTRAINT "e_token_notnull"',
+    ]

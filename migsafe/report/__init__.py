@@ -1,0 +1,62 @@
+"""`migsafe report`: the database review a senior DBA would write, from the analysis alone.
+
+One Markdown file, ``database-review-YYYY-MM-DD.md``, in the structure teams already use
+for database reviews: summary, good patterns, mission-critical issues (with the fixed code
+from `migsafe fix`), improvement opportunities, tasks and the quality checklist. Every
+sentence is computed from the check, the planned rewrites and the models; a section with
+nothing to say says so in one line. Nothing but the report is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from migsafe import __version__
+from migsafe.report import checklist, issues, opportunities, patterns, summary, tasks
+from migsafe.report.review import Review, gather
+from migsafe.report.text import count, join_words
+
+
+def filename(today: date) -> str:
+    return f"database-review-{today.isoformat()}.md"
+
+
+def _header(review: Review) -> str:
+    result = review.result
+    apps = sorted({f.app_label for f in result.operations})
+    status = "fails" if result.failing() else "passes"
+    return "\n".join([
+        "# 🗄️ Database & ORM Review",
+        "",
+        f"Project `{review.path}`, reviewed by migsafe {__version__} on {review.today.isoformat()} for "
+        f"PostgreSQL {result.pg_version // 10000}: {count(result.checked_migrations, 'migration')} and "
+        f"{count(len(result.operations), 'operation')} in {count(len(apps), 'app')} "
+        f"({join_words([f'`{a}`' for a in apps]) or 'none'}). The check {status} at fail-on `{result.fail_on}`.",
+    ])
+
+
+def _problems(review: Review) -> str:
+    problems = review.result.problems
+    if not problems:
+        return ""
+    lines = ["## Not Analysed", ""]
+    lines += [f"- `{p.location() or p.app_label or 'project'}`: {p.message}" for p in problems]
+    return "\n".join(lines)
+
+
+def build(session, result, fix_plan, *, path: str, config, today: date | None = None) -> str:
+    """The review of RESULT as Markdown (FIX_PLAN: `migsafe.fix.plan` of the same result)."""
+    review = gather(session, result, fix_plan, path, config, today or date.today())
+    sections = [_header(review), summary.render(review), patterns.render(review), issues.render(review),
+                opportunities.render(review), tasks.render(review), checklist.render(review), _problems(review)]
+    return "\n\n".join(s for s in sections if s) + "\n"
+
+
+def write(text: str, output_dir: str | Path, today: date | None = None) -> Path:
+    """Save the review in OUTPUT_DIR (created if needed); returns its path."""
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / filename(today or date.today())
+    target.write_text(text, encoding="utf-8")
+    return target

@@ -1,0 +1,64 @@
+"""Everything one review is written from, gathered once: the check, the rewrites `migsafe
+fix` proposes, the models and the code's related-row loading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from migsafe.report.models import Model, load_models
+from migsafe.report.queries import Call, related_loading
+from migsafe.report.rewrites import changes_by_migration
+from migsafe.report.topics import query_rules_ran
+
+
+@dataclass
+class Review:
+    path: str  # the project folder as the user named it (commands in the report use it)
+    root: Path
+    result: object  # migsafe.check.CheckResult
+    graph: object
+    changes: dict  # (app, migration) -> [FileChange] of its rewrite
+    skipped: list  # migsafe.fix.Skipped
+    models: list[Model]
+    loading: list[Call]
+    query_rules: bool  # a query rule ran (so "no N+1 finding" means something)
+    today: date
+
+    @property
+    def active(self) -> list:
+        return [f for f in self.result.findings if not f.suppressed]
+
+    @property
+    def blockers(self) -> list:
+        return self.result.failing()
+
+    @property
+    def project_models(self) -> list[Model]:
+        return [m for m in self.models if m.in_project]
+
+    def model_of(self, table: str) -> Model | None:
+        return next((m for m in self.models if m.table == table), None)
+
+    def skipped_for(self, finding) -> list:
+        where = finding.location
+        return [s for s in self.skipped if (s.app_label, s.migration, s.operation_index, s.rule)
+                == (where.app_label, where.migration, where.operation_index, finding.rule)]
+
+
+def gather(session, result, fix_plan, path: str, config, today: date) -> Review:
+    from migsafe.check import project_apps
+
+    return Review(
+        path=path,
+        root=Path(session.project.root),
+        result=result,
+        graph=session.graph,
+        changes=changes_by_migration(session.graph, fix_plan.changes),
+        skipped=list(fix_plan.skipped),
+        models=load_models(session.project, project_apps(session, config)),
+        loading=related_loading(Path(session.project.root)),
+        query_rules=query_rules_ran(config.ignore),
+        today=today,
+    )
