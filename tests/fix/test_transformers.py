@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import django
 import pytest
 
+from migsafe.fix.constraint_not_valid import ConstraintNotValidFixer
 from migsafe.fix.index_concurrently import IndexConcurrentlyFixer
 from migsafe.fix.lock_timeout import LockTimeoutFixer
 from migsafe.fix.runpython_reverse import RunPythonReverseFixer
@@ -21,6 +23,8 @@ CASES = Path(__file__).parent / "cases"
     ("remove_index", IndexConcurrentlyFixer, "0003_remove_item_code_idx", [0], {}),
     ("runpython_reverse", RunPythonReverseFixer, "0008_normalize", [0, 1], {}),
     ("lock_timeout", LockTimeoutFixer, "0017_review", [0], {"lock_timeout": "2s"}),
+    pytest.param("constraint_not_valid", ConstraintNotValidFixer, "0005_order_constraints", [0], {},
+                 marks=pytest.mark.skipif(django.VERSION < (5, 1), reason="CheckConstraint(condition=) is Django 5.1+")),
 ])
 def test_rewrite(tmp_path, case, fixer, name, indices, options):
     folder = CASES / case

@@ -12,12 +12,19 @@ from migsafe.fix.assemble import Assembler
 from migsafe.fix.cst import called_name, class_assignment, migration_class
 
 
+def _loaded_operations(text: str) -> list:
+    """The migration's operation objects (what a loaded graph would hold)."""
+    namespace: dict = {}
+    exec(compile(text, "migration.py", "exec"), namespace)  # noqa: S102 (test fixtures)
+    return namespace["Migration"].operations
+
+
 def run_fixer(fixer_cls, path: Path, indices: list[int], *, app="app", atomic=True, lock_timeout="5s"):
     """(new text of PATH, {name: text} of new migrations) after FIXER_CLS fixed INDICES."""
     text = path.read_text()
     calls = class_assignment(migration_class(cst.parse_module(text)), "operations")[1].value.elements
-    operations = [SimpleNamespace(class_name=called_name(e.value), operation=SimpleNamespace(
-        model_name_lower=None, name_lower=None)) for e in calls]
+    operations = [SimpleNamespace(class_name=called_name(e.value), operation=operation)
+                  for e, operation in zip(calls, _loaded_operations(text))]
     info = SimpleNamespace(app_label=app, name=path.stem, path=str(path), file=path.name, key=(app, path.stem), dependencies=[],
                            atomic=atomic, operations=operations)
     graph = SimpleNamespace(migrations={info.key: info})
