@@ -85,6 +85,8 @@ class CheckResult:
     suppressions: list[dict]
     checked_migrations: int
     rendered: object = None  # the RenderResult (fixes read the SQL that ran before a migration)
+    code: object = None  # the CodeContext of the code rules (fixes read the indexes they propose)
+    static: dict | None = None  # set when the project could not be imported (see migsafe.static)
 
     def failing(self) -> list[Finding]:
         threshold = SEVERITIES.index(self.fail_on)
@@ -121,7 +123,9 @@ def checked_keys(session, config: Config, *, app=None, migration=None, only_keys
 
 
 def run_check(session, config: Config, keys: set, *, branch_new: set | None = None,
-              only_app: str | None = None) -> CheckResult:
+              only_app: str | None = None, code: bool = True, code_files: set | None = None) -> CheckResult:
+    """Render and classify the migrations KEYS and run every rule; with CODE, the code rules
+    too (on the project's own apps, reporting only in CODE_FILES when given)."""
     from migsafe.analysis.classify import classify
     from migsafe.render import render
 
@@ -149,6 +153,11 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
                         suppressions.append({"rule": rule.id, "file": location.file, "line": location.line,
                                              "reason": reason})
                 findings.append(finding)
+    code_context = None
+    if code and any(rule.scope == "code" for rule in rules):
+        code_context, found = _run_code_rules(session, config, rules, only_app, result, code_files, problems,
+                                              suppressions)
+        findings.extend(found)
     for migration in classification.migrations:
         if not migration.selected:
             continue
@@ -182,7 +191,31 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
         suppressions=suppressions,
         checked_migrations=sum(1 for m in classification.migrations if m.selected),
         rendered=result,
+        code=code_context,
     )
+
+
+def _run_code_rules(session, config, rules, only_app, rendered, files, problems, suppressions):
+    """The code rules' findings (suppressible on their line, like operation findings)."""
+    from migsafe.code.context import CodeContext, code_apps
+
+    context = CodeContext(session.project, code_apps(session.project, config.exclude_apps, only_app), rendered)
+    findings = []
+    for rule in rules:
+        if rule.scope != "code":
+            continue
+        for location, message, suggestion in rule.check_code(context):
+            path = session.project.root / location.file
+            if files is not None and path.resolve() not in files:
+                continue
+            finding = Finding(rule.id, config.severity.get(rule.id, rule.severity), message, suggestion, location)
+            reason = _suppressions(str(path), location.line, problems, location).get(rule.id)
+            if reason:
+                finding.suppressed = reason
+                suppressions.append({"rule": rule.id, "file": location.file, "line": location.line, "reason": reason})
+            findings.append(finding)
+    problems.extend(context.problems)
+    return context, findings
 
 
 def _broken_apps(session, config: Config) -> set:
@@ -204,7 +237,7 @@ def _suppressions(path: str | None, line: int | None, problems: list, facts) -> 
     match = _SUPPRESS.search(text)
     if not match:
         return {}
-    reason = match.group(2).strip()
+    reason = match.group(2).strip().removesuffix("#}").strip()  # a template's {# ... #} comment
     ids = [part.strip().upper() for part in match.group(1).split(",") if part.strip()]
     if not reason:
         problems.append(Problem(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from migsafe.errors import MigsafeError
+from migsafe.errors import MigsafeError, ProjectImportError
 
 CHECK_FORMATS = ["text", "json", "sarif", "github", "markdown"]
 
@@ -121,23 +122,50 @@ def sql(path, app_label, migration_name, fmt, **kwargs):
 def check(path, fmt, fail_on, base_ref, app_label, migration_name, **kwargs):
     """Check migrations for locks, rewrites, data loss and rolling-deploy breakage."""
     from migsafe.check import Config, checked_keys, run_check
-    from migsafe.output import check as out
     from migsafe.session import open_session
 
-    with open_session(path, **_session_kwargs(kwargs)) as session:
-        config = Config.from_table(session.config, fail_on)
-        only_keys = branch_new = None
-        if base_ref:
-            from migsafe.vcs import changed_migrations
+    try:
+        with open_session(path, **_session_kwargs(kwargs)) as session:
+            config = Config.from_table(session.config, fail_on)
+            only_keys = branch_new = code_files = None
+            if base_ref:
+                from migsafe.vcs import changed_files, changed_migrations
 
-            only_keys, branch_new = changed_migrations(session, base_ref)
-        keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
-        result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
-        _write_check(session, result, config, fmt)
-        _report_problems(result.problems)
-        if not keys and result.problems:
-            sys.exit(2)
-        sys.exit(1 if result.failing() else 0)
+                only_keys, branch_new = changed_migrations(session, base_ref)
+                code_files = changed_files(session.project.root, base_ref)[1]
+            keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
+            result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label,
+                               code=migration_name is None, code_files=code_files)
+            _write_check(session, result, config, fmt)
+            _report_problems(result.problems)
+            if not keys and result.problems:
+                sys.exit(2)
+            sys.exit(1 if result.failing() else 0)
+    except ProjectImportError as exc:
+        _static_check(Path(path), exc, fail_on, fmt)
+
+
+def _static_check(root: Path, error, fail_on, fmt: str) -> None:
+    """The project cannot be imported: check what its migration files say literally."""
+    from types import SimpleNamespace
+
+    from migsafe.check import Config
+    from migsafe.project import read_tool_config
+    from migsafe.static import SKIPPED, static_result
+
+    config = Config.from_table(read_tool_config(root.resolve()), fail_on)
+    result = static_result(root, config, error.message)
+    click.secho(f"migsafe: the project could not be imported, so only its migration files were read "
+                f"(no SQL rendered): {error}", fg="yellow", err=True)
+    click.secho(f"migsafe: static checks: {', '.join(result.static['rules'])}; skipped: {SKIPPED}", fg="yellow",
+                err=True)
+    if fmt == "markdown":
+        fmt = "text"  # the pull-request summary needs rendered SQL
+    _write_check(SimpleNamespace(project=SimpleNamespace(root=root.resolve()), graph=None), result, config, fmt)
+    _report_problems(result.problems)
+    if not result.checked_migrations:
+        sys.exit(2)
+    sys.exit(1 if result.failing() else 0)
 
 
 @main.command()
@@ -221,8 +249,8 @@ def fix(path, write, show_diff, force, rule_ids, app_label, migration_name, base
         else:
             click.echo(unified_diff(fix_plan.changes, root=path), nl=False)
             for skipped in fix_plan.skipped:
-                click.echo(f"migsafe: not fixed: {skipped.rule} {skipped.app_label}.{skipped.migration}: "
-                           f"{skipped.reason}", err=True)
+                where = f"{skipped.app_label}.{skipped.migration}" if skipped.migration else skipped.app_label
+                click.echo(f"migsafe: not fixed: {skipped.rule} {where}: {skipped.reason}", err=True)
             verb = "changed" if write else "would change"
             click.echo(f"{len(fix_plan.changes)} file(s) {verb}, {len(fix_plan.skipped)} finding(s) not fixable",
                        err=True)
@@ -258,7 +286,7 @@ def report(path, output_dir, fail_on, base_ref, app_label, **kwargs):
         keys = checked_keys(session, config, app=app_label, only_keys=only_keys)
         result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
         text = review.build(session, result, plan(session, result, None, config.lock_timeout),
-                            path=path, config=config, today=today)
+                            path=path, config=config, today=today, base=base_ref)
     _report_problems(result.problems)
     click.echo(review.write(text, output_dir, today))
 

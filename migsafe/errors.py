@@ -19,6 +19,11 @@ class MigsafeError(Exception):
         return self.message if not self.hint else f"{self.message}\nhint: {self.hint}"
 
 
+class ProjectImportError(MigsafeError):
+    """The project's code cannot be imported (its settings raise, an app or a package is
+    missing): `check` falls back to reading the migration files statically."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something that stopped part of the project from being analysed.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
-from migsafe.errors import MigsafeError, describe_exception, innermost_frame_in
+from migsafe.errors import MigsafeError, ProjectImportError, describe_exception, innermost_frame_in
 
 OFFLINE_ENGINE = "migsafe.render.offline"
 LIVE_ENGINE = "migsafe.render.live"
@@ -266,7 +266,7 @@ def _import_settings(module: str, source: str, root: Path) -> None:
             if variable
             else "fix the settings module, or pass --settings with one that imports without side effects"
         )
-        raise MigsafeError(
+        raise ProjectImportError(
             f"settings module {module!r} ({where}) failed to import: {describe_exception(exc)}",
             hint=hint,
         ) from exc
@@ -319,7 +319,7 @@ def load_project(
     try:
         django.setup()
     except Exception as exc:
-        raise MigsafeError(
+        raise ProjectImportError(
             f"Django could not start with {module!r}: {describe_exception(exc)}", hint=_setup_hint(exc)
         ) from exc
     return Project(root=root, settings_module=module, settings_source=source, sys_path=paths)

@@ -8,10 +8,9 @@ constraint, ``unique_together`` and ``index_together``.
 
 from __future__ import annotations
 
+import ast
 import inspect
 from dataclasses import dataclass
-
-import libcst as cst
 
 
 def concrete_models(app_configs) -> list:
@@ -73,7 +72,7 @@ def query_indexes(model) -> list[IndexEntry]:
             fields = tuple(field_name(model, name.lstrip("-")) or name.lstrip("-") for name in index.fields)
             entries.append(IndexEntry(index.name, fields, fields[0], "indexes"))
         else:
-            fields = tuple(sorted({name for expression in index.expressions for name in _referenced(expression)}))
+            fields = tuple(sorted({name for expression in index.expressions for name in referenced_fields(expression)}))
             entries.append(IndexEntry(index.name, fields, None, "indexes"))
     for f in model._meta.local_concrete_fields:
         if f.db_index and not (f.primary_key or f.unique or f.is_relation):
@@ -81,7 +80,8 @@ def query_indexes(model) -> list[IndexEntry]:
     return entries
 
 
-def _referenced(expression) -> set[str]:
+def referenced_fields(expression) -> set[str]:
+    """The fields an expression (F, Lower("name"), a lookup) refers to."""
     from django.db.models import F
 
     if isinstance(expression, F):
@@ -90,18 +90,25 @@ def _referenced(expression) -> set[str]:
         return {expression.split("__")[0]}
     found = set()
     for inner in getattr(expression, "get_source_expressions", lambda: [])():
-        found |= _referenced(inner)
+        found |= referenced_fields(inner)
     return found
 
 
 class Definitions:
-    """Lines in the project's models.py files where models, fields and Meta options are written."""
+    """Lines in the project's models.py files where models, fields and Meta options are written
+    (read from the ast: it has the line numbers at no cost)."""
 
     def __init__(self, sources) -> None:
         self.sources = sources
+        self._models: dict = {}
 
     def model(self, model):
         """(file, class node) of MODEL's class in the project, or None for a third-party model."""
+        if model not in self._models:
+            self._models[model] = self._find(model)
+        return self._models[model]
+
+    def _find(self, model):
         try:
             path = inspect.getsourcefile(model)
         except (TypeError, OSError):
@@ -109,10 +116,7 @@ class Definitions:
         parsed = self.sources.file(path) if path else None
         if parsed is None:
             return None
-        for node in _walk_classes(parsed.module.body):
-            if node.name.value == model.__name__:
-                return parsed, node
-        return None
+        return next(((parsed, node) for node in _classes(parsed.tree.body) if node.name == model.__name__), None)
 
     def where(self, model, field: str | None = None, option: str | None = None, index: str | None = None):
         """(file, line) of MODEL's FIELD, Meta OPTION (the INDEX entry of it, by name), or class;
@@ -123,59 +127,50 @@ class Definitions:
             if found is None:
                 continue
             parsed, node = found
-            fallback = fallback or (parsed, parsed.line(node))
-            target = _assignment(node.body.body, field) if field else None
+            fallback = fallback or (parsed, node.lineno)
+            target = _assignment(node.body, field) if field else None
             if option:
-                meta = next((c for c in _walk_classes(node.body.body) if c.name.value == "Meta"), None)
-                target = _assignment(meta.body.body, option) if meta else None
+                meta = next((c for c in _classes(node.body) if c.name == "Meta"), None)
+                target = _assignment(meta.body, option) if meta else None
                 if target is not None and index:
                     target = _list_entry(target, index) or target
             if target is not None:
-                return parsed, parsed.line(target)
+                return parsed, target.lineno
         return fallback
 
 
-def _walk_classes(body):
+def _classes(body):
     for statement in body:
-        if isinstance(statement, cst.ClassDef):
+        if isinstance(statement, ast.ClassDef):
             yield statement
-        elif isinstance(statement, (cst.If, cst.Try)):
-            yield from _walk_classes(statement.body.body)
+        elif isinstance(statement, (ast.If, ast.Try)):
+            yield from _classes(statement.body)
 
 
 def _statements(body):
     """Statements of a class body, looking inside ``if`` blocks (version-dependent fields)."""
     for statement in body:
-        if isinstance(statement, cst.If):
-            yield from _statements(statement.body.body)
-            if statement.orelse is not None:
-                yield from _statements(statement.orelse.body.body if isinstance(statement.orelse, cst.If)
-                                       else statement.orelse.body.body)
+        if isinstance(statement, ast.If):
+            yield from _statements(statement.body)
+            yield from _statements(statement.orelse)
         else:
             yield statement
 
 
 def _assignment(body, name: str):
     for statement in _statements(body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
-                [small.target] if isinstance(small, cst.AnnAssign) else []
-            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
-                return small
+        targets = statement.targets if isinstance(statement, ast.Assign) else \
+            [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return statement
     return None
 
 
 def _list_entry(assignment, index_name: str):
-    value = assignment.value
-    if not isinstance(value, (cst.List, cst.Tuple)):
+    if not isinstance(assignment.value, (ast.List, ast.Tuple)):
         return None
-    for element in value.elements:
-        call = element.value
-        if isinstance(call, cst.Call):
-            for arg in call.args:
-                if arg.keyword and arg.keyword.value == "name" and isinstance(arg.value, cst.SimpleString) \
-                        and arg.value.evaluated_value == index_name:
-                    return element.value
+    for call in assignment.value.elts:
+        for keyword in getattr(call, "keywords", ()):
+            if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and keyword.value.value == index_name:
+                return call
     return None

@@ -12,13 +12,25 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Origin:
-    """Where a value was written: a file (Python or template) and a node or text."""
+    """Where something is written: a Python node (line and text read from it when asked) or,
+    for templates, a line and the text as written."""
 
-    file: object  # PythonFile, or a templates.TemplateFile
-    line: int
-    text: str  # the expression as written, on one line
+    file: object  # PythonFile, or templates.TemplateFile
+    node: object = None
+    at: int | None = None
+    written: str | None = None
+    line_node: object = None  # the node whose line it is, when not NODE's (a loop's, for its iterable)
+    scope: object = None  # the def NODE is in (its lines are found within it, which is cheaper)
+
+    @property
+    def line(self) -> int:
+        return self.at if self.at is not None else self.file.line(self.line_node or self.node, self.scope)
+
+    @property
+    def text(self) -> str:
+        return self.written if self.written is not None else self.file.code(self.node)
 
 
 @dataclass(frozen=True)
@@ -33,9 +45,16 @@ class Use:
     model: type  # the model whose table holds the column
     field: str
     kind: str  # "eq", "range", "order", "join" (index-usable) or "other" (a transform, LIKE, ...)
-    file: object
-    line: int
+    origin: Origin  # the argument that names it
     method: str  # filter, exclude, get, order_by, ...
+
+    @property
+    def file(self):
+        return self.origin.file
+
+    @property
+    def line(self) -> int:
+        return self.origin.line
 
 
 @dataclass(frozen=True)
@@ -52,11 +71,10 @@ class QuerySetType:
     model: type
     select: frozenset = frozenset()  # select_related paths
     prefetch: frozenset = frozenset()  # prefetch_related paths (to_attr names stand for their lookup)
-    lists: tuple = ()  # (to_attr, model) of Prefetch(..., to_attr=...)
+    lists: tuple = ()  # (to_attr, model, foreign key back, lookup) of Prefetch(..., to_attr=...)
     select_all: bool = False  # select_related() without arguments
     values: bool = False  # values()/values_list(): rows are dicts or tuples
     fetch_peers: bool = False  # Django 6.1 fetch_mode(FETCH_PEERS) / FETCH_RAISE
-    annotations: frozenset = frozenset()
     origin: Origin | None = field(default=None, compare=False)
     uses: tuple = field(default=(), compare=False)  # Use of every call in the chain so far
 
@@ -79,9 +97,10 @@ class InstanceType:
     path: str = ""  # relation path from the queryset's model to this row
     loop: LoopInfo | None = None  # the loop that binds it, when it is one row of many
     created: bool = False  # built with Model(...) in this code
+    back: str | None = None  # its foreign key to the object whose related manager gave it: Django sets it
 
-    def child(self, name: str, model) -> InstanceType:
-        return replace(self, model=model, path=join(self.path, name), created=False)
+    def child(self, name: str, model, back: str | None = None) -> InstanceType:
+        return replace(self, model=model, path=join(self.path, name), created=False, back=back)
 
 
 @dataclass(frozen=True)
@@ -98,8 +117,20 @@ class RelatedManagerType:
 
 
 @dataclass(frozen=True)
+class RelatedRowsType:
+    """``order.lines.all()``: the rows of a related manager."""
+
+    manager: RelatedManagerType
+
+
+@dataclass(frozen=True)
 class ListType:
     element: object
+
+
+@dataclass(frozen=True)
+class EnumerateType:
+    inner: object
 
 
 @dataclass(frozen=True)
@@ -108,8 +139,26 @@ class TupleType:
 
 
 @dataclass(frozen=True)
+class DictType:
+    """A dict literal with string keys (a template context)."""
+
+    items: tuple  # (key, type)
+
+    def with_item(self, key: str, value) -> DictType:
+        return DictType(tuple((k, v) for k, v in self.items if k != key) + ((key, value),))
+
+
+@dataclass(frozen=True)
+class ClassSelf:
+    """``self`` in a method of a class that is not a model (a class-based view)."""
+
+    cls: object  # resolve.ClassRef
+
+
+@dataclass(frozen=True)
 class QType:
     lookups: tuple  # (lookup, value node) pairs
+    any_of: bool = False  # combined with |: each lookup is a query of its own for an index
 
 
 @dataclass(frozen=True)
@@ -125,9 +174,10 @@ def join(path: str, name: str) -> str:
 
 @lru_cache(maxsize=None)
 def attribute(model, name: str):
-    """What ``row.NAME`` is on MODEL: ("forward", related model) for a foreign key or one-to-one
-    (its object), ("reverse_one", related model) for a reverse one-to-one, ("many", related
-    model) for a reverse foreign key or many-to-many manager; None for anything else."""
+    """What ``row.NAME`` is on MODEL, as (kind, related model, column): "forward" for a foreign
+    key or one-to-one (its object), "reverse_one" for a reverse one-to-one, "many" for a
+    reverse foreign key or many-to-many manager, whose queries filter on COLUMN (the
+    related model's foreign key, None for many-to-many). None for anything else."""
     from django.db.models import ForeignObjectRel
 
     for f in model._meta.get_fields():
@@ -135,7 +185,11 @@ def attribute(model, name: str):
             continue
         if isinstance(f, ForeignObjectRel):
             if f.get_accessor_name() == name:
-                return ("reverse_one" if f.one_to_one else "many", f.related_model)
+                if f.one_to_one:
+                    return ("reverse_one", f.related_model, None)
+                return ("many", f.related_model, None if f.many_to_many else f.field.name)
         elif f.name == name:
-            return ("many" if f.many_to_many or f.one_to_many else "forward", f.related_model)
+            if f.many_to_many or f.one_to_many:
+                return ("many", f.related_model, None)
+            return ("forward", f.related_model, None)
     return None

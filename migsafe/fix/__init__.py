@@ -47,14 +47,19 @@ def register(cls):
     """A fixer: ``rules`` it fixes, the operation classes it knows (``operations``, None for
     any), ``opt_in`` when it only runs for an explicit --rule, and
     ``fix(context, info, index, findings) -> OperationFix | list[OperationFix] | str`` (a str
-    says why not)."""
+    says why not).
+
+    A fixer with ``scope = "code"`` fixes findings of code rules, which point at the project's
+    code rather than at a migration operation: ``fix_code(context, findings) ->
+    (list[FileChange], list[Skipped])``, CONTEXT a CodeFixContext."""
     _FIXERS.append(cls)
     return cls
 
 
 def fixers() -> list[type]:
     from migsafe.fix import (  # noqa: F401  (each registers itself)
-        constraint_not_valid, index_concurrently, lock_timeout, runpython_reverse, sql_rewrite, two_phase_removal,
+        add_index, constraint_not_valid, index_concurrently, lock_timeout, runpython_reverse, sql_rewrite,
+        two_phase_removal,
     )
 
     return list(_FIXERS)
@@ -78,6 +83,16 @@ class FixContext:
         if path not in self._sources:
             self._sources[path] = Path(path).read_text(encoding="utf-8")
         return self._sources[path]
+
+
+@dataclass
+class CodeFixContext:
+    """What code fixers may read: the session, the check's code analysis, and the changes the
+    migration fixers planned (new migrations included)."""
+
+    session: object
+    code: object  # migsafe.code.context.CodeContext
+    planned: list
 
 
 def plan(session, check_result, rules: set[str] | None = None, lock_timeout: str = "5s") -> FixPlan:
@@ -137,7 +152,21 @@ def plan(session, check_result, rules: set[str] | None = None, lock_timeout: str
             rules_of.setdefault(change.path, set()).update(change.rules)
     for path, text in texts.items():
         result.changes.append(FileChange(path, originals[path], text, tuple(sorted(rules_of[path]))))
+    _plan_code(session, check_result, wanted, result)
     return result
+
+
+def _plan_code(session, check_result, wanted, result: FixPlan) -> None:
+    """Findings without a migration (code rules), for the fixers with scope "code"."""
+    findings = [f for f in check_result.findings if f.location.migration is None and not f.suppressed
+                and (wanted is None or f.rule in wanted)]
+    for fixer in fixers():
+        mine = [f for f in findings if f.rule in fixer.rules]
+        if getattr(fixer, "scope", "operation") != "code" or not mine or (fixer.opt_in and wanted is None):
+            continue
+        changes, skipped = fixer().fix_code(CodeFixContext(session, check_result.code, list(result.changes)), mine)
+        result.changes.extend(changes)
+        result.skipped.extend(skipped)
 
 
 def _once(findings):

@@ -21,6 +21,23 @@ def _state_before(graph, info, index):
     return state
 
 
+def _table(state, app_label: str, model_name: str) -> str:
+    """The model's table, as the state at that point names it."""
+    return state.apps.get_model(app_label, model_name)._meta.db_table
+
+
+def _backup(state, app_label: str, model_name: str, field_name: str) -> str:
+    """The command that saves what dropping the field loses (a many-to-many: its whole table)."""
+    model = state.apps.get_model(app_label, model_name)
+    concrete = model._meta.get_field(field_name)
+    if concrete.many_to_many:
+        return (f"pg_dump --table={concrete.remote_field.through._meta.db_table} --data-only "
+                "--format=custom --file=backup.dump \"$DATABASE_URL\"")
+    table, pk = model._meta.db_table, model._meta.pk.column
+    return (f"psql \"$DATABASE_URL\" -c \"\\copy (SELECT {pk}, {concrete.column} FROM {table}) "
+            f"TO '{table}.{concrete.column}.csv' WITH (FORMAT csv, HEADER)\"")
+
+
 def _serialized(operation) -> tuple[str, set[str]]:
     from django.db.migrations.writer import OperationWriter
 
@@ -56,14 +73,17 @@ class TwoPhaseRemovalFixer:
             state = _state_before(context.graph, info, index)
             if type(operation).__name__ == "RemoveField":
                 model = state.models[(info.app_label, operation.model_name_lower)]
-                restore = AddField(model_name=operation.model_name, name=operation.name,
-                                   field=model.fields[operation.name])
+                field = model.fields[operation.name]
+                restore = AddField(model_name=operation.model_name, name=operation.name, field=field)
                 what = f"column of {operation.model_name}.{operation.name}"
+                backup = _backup(state, info.app_label, operation.model_name_lower, operation.name)
             else:
                 model = state.models[(info.app_label, operation.name_lower)]
                 restore = CreateModel(name=model.name, fields=list(model.fields.items()), options=model.options,
                                       bases=model.bases, managers=model.managers)
                 what = f"table of {model.name}"
+                backup = f"pg_dump --table={_table(state, info.app_label, operation.name_lower)} --data-only " \
+                         "--format=custom --file=backup.dump \"$DATABASE_URL\""
             restore_code, import_lines = _serialized(restore)
         except Exception as exc:  # a model state Django cannot write back as code
             return f"cannot write the model's definition back as code ({exc})"
@@ -83,7 +103,8 @@ class TwoPhaseRemovalFixer:
             phase_two=True,
             guard=True,
             imports=_imports(import_lines),
-            comment=f"Deploy 2 of 2: drops the {what}, which {info.name} removed from the models.",
+            comment=f"Deploy 2 of 2: drops the {what}, which {info.name} removed from the models.\n"
+                    f"Back up first: {backup}",
             suffix="drop",
         )
 

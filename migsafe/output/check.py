@@ -36,6 +36,7 @@ def as_dict(result) -> dict:
             "fail_on": result.fail_on,
             "failed": bool(result.failing()),
             "problems": [p.as_dict() for p in result.problems],
+            **({"static": result.static} if getattr(result, "static", None) else {}),
         },
     }
 
@@ -46,10 +47,10 @@ def write(result, fmt: str, echo, colour: bool) -> None:
         return
     style = (lambda text, **kw: click.style(text, **kw)) if colour else (lambda text, **kw: text)
     by_operation: dict = {}
-    graph_findings = []
+    graph_findings, code_findings = [], []
     for finding in result.findings:
         if finding.facts is None:
-            graph_findings.append(finding)
+            (code_findings if _is_code(finding) else graph_findings).append(finding)
             continue
         f = finding.facts
         by_operation.setdefault((f.app_label, f.migration, f.operation_index), []).append(finding)
@@ -62,6 +63,15 @@ def write(result, fmt: str, echo, colour: bool) -> None:
             label = style(f"{finding.severity.upper():7}", fg=_COLOURS[finding.severity], bold=True)
             echo(f"  {label} {finding.rule} {finding.message}  ({place})")
             echo(f"          fix: {finding.suggestion}")
+    if code_findings:
+        echo("")
+        echo(style("Code", bold=True))
+        for finding in sorted(code_findings, key=lambda f: (f.location.file, f.location.line)):
+            label = style(f"{finding.severity.upper():7}", fg=_COLOURS[finding.severity], bold=True)
+            muted = f"  (ignored: {finding.suppressed})" if finding.suppressed else ""
+            echo(f"  {label} {finding.rule} {finding.message}  ({finding.location.file}:{finding.location.line}){muted}")
+            if not finding.suppressed:
+                echo(f"          fix: {finding.suggestion}")
     current = None
     for facts in result.operations:
         key = (facts.app_label, facts.migration, facts.operation_index)
@@ -86,6 +96,14 @@ def write(result, fmt: str, echo, colour: bool) -> None:
     echo(summary_line(result))
 
 
+def _is_code(finding) -> bool:
+    """A finding of a code rule (on the project's code, not on its migrations)."""
+    from migsafe.rules.registry import get
+
+    rule = get(finding.rule)
+    return rule is not None and rule.scope == "code"
+
+
 def _risk_line(facts) -> str:
     parts = []
     if facts.locks:
@@ -106,9 +124,13 @@ def summary_line(result) -> str:
     active = [f for f in result.findings if not f.suppressed]
     counts = Counter(f.severity for f in active)
     status = "FAIL" if result.failing() else "ok"
+    static = getattr(result, "static", None)
+    how = (f"{_count(static['operations'], 'operation')} read statically (the project could not be imported)"
+           if static else f"{_count(len(result.operations), 'operation')} checked for PostgreSQL "
+                          f"{result.pg_version // 10000}")
     text = (
-        f"{status}: {_count(result.checked_migrations, 'migration')}, {_count(len(result.operations), 'operation')} "
-        f"checked for PostgreSQL {result.pg_version // 10000}: {_count(counts.get('error', 0), 'error')}, "
+        f"{status}: {_count(result.checked_migrations, 'migration')}, {how}: "
+        f"{_count(counts.get('error', 0), 'error')}, "
         f"{_count(counts.get('warning', 0), 'warning')}, {_count(counts.get('info', 0), 'info')}"
     )
     if result.suppressions:

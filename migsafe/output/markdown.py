@@ -11,8 +11,6 @@ from __future__ import annotations
 import html
 from collections import Counter
 
-from migsafe.output.check import summary_line
-
 ICONS = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 _CLEAN_LISTED = 10  # name the clean migrations up to this many
 
@@ -39,8 +37,11 @@ def headline(result) -> str:
     status = "❌ migsafe: unsafe migrations" if result.failing() else "✅ migsafe: migrations are safe to deploy"
     if not result.failing() and counts:
         status = "⚠️ migsafe: migrations pass, with findings to review"
-    parts = [_count(counts.get(level, 0), level) for level in ("error", "warning", "info")]
-    return f"## {status}\n\n{' · '.join(parts)} — {summary_line(result)}"
+    parts = " · ".join(_count(counts.get(level, 0), level) for level in ("error", "warning", "info"))
+    ignored = f", {len(result.suppressions)} ignored with a reason" if result.suppressions else ""
+    return (f"## {status}\n\n{parts} in {_count(result.checked_migrations, 'migration')} "
+            f"({_count(len(result.operations), 'operation')}) checked for PostgreSQL {result.pg_version // 10000}"
+            f"{ignored}; fail on {result.fail_on}.")
 
 
 def _risks(facts) -> str:
@@ -119,7 +120,7 @@ def check_summary(result, diffs: dict | None = None) -> str:
         out += ["### Not analysed", ""]
         out += [f"- `{p.location() or p.app_label or '?'}`: {p.message}" for p in result.problems]
         out.append("")
-    if not result.operations and not result.findings and not result.problems:
+    if not result.checked_migrations and not result.problems:
         out += ["No migration was added or changed: nothing to check.", ""]
     return "\n".join(out).rstrip() + "\n"
 

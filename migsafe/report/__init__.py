@@ -45,9 +45,11 @@ def _problems(review: Review) -> str:
     return "\n".join(lines)
 
 
-def build(session, result, fix_plan, *, path: str, config, today: date | None = None) -> str:
-    """The review of RESULT as Markdown (FIX_PLAN: `migsafe.fix.plan` of the same result)."""
-    review = gather(session, result, fix_plan, path, config, today or date.today())
+def build(session, result, fix_plan, *, path: str, config, today: date | None = None,
+          base: str | None = None) -> str:
+    """The review of RESULT as Markdown (FIX_PLAN: `migsafe.fix.plan` of the same result; BASE:
+    the branch the commands it gives compare with, default the remote's default branch)."""
+    review = gather(session, result, fix_plan, path, config, today or date.today(), base)
     sections = [_header(review), summary.render(review), patterns.render(review), issues.render(review),
                 opportunities.render(review), tasks.render(review), checklist.render(review), _problems(review)]
     return "\n\n".join(s for s in sections if s) + "\n"

@@ -13,6 +13,9 @@ MET, NOT_MET, UNKNOWN = "✅", "❌", "⬜"
 
 
 def unindexed(review) -> list:
+    """Foreign keys without an index, from the models, when no code rule reports them itself."""
+    if review.index_rules:
+        return []
     return [(m, fk) for m in review.project_models for fk in m.foreign_keys if not fk.indexed]
 
 
@@ -34,11 +37,11 @@ def indexes(review) -> tuple[str, str]:
             parts.append(f"{len(missing)} of {count(len(fks), 'foreign key')} unindexed: "
                          + listing([f"`{m.table}.{fk.column}`" for m, fk in missing]))
         if columns:
-            parts.append(f"{count(len(columns), 'missing-index finding')} on queried columns")
+            parts.append(f"{count(len(columns), 'indexing finding')} in the code")
         return NOT_MET, "; ".join(parts)
-    if not review.query_rules:
+    if not review.index_rules:
         return UNKNOWN, (f"all {count(len(fks), 'foreign key')} are indexed; frequently queried columns were not "
-                         "checked (no query rule ran)")
+                         "checked (no index rule reads the code)")
     return MET, f"all {count(len(fks), 'foreign key')} are indexed and no query lacks an index"
 
 

@@ -3,6 +3,7 @@ grouped as a DBA would read them (indexing, queries, locking, integrity, history
 
 from __future__ import annotations
 
+from migsafe.report.checklist import unindexed
 from migsafe.report.text import count, listing, location, severities
 from migsafe.report.topics import DATA_SAFETY, INDEXING, MODELS, PERFORMANCE, QUERIES, topic
 
@@ -22,14 +23,14 @@ def _by_rule(review, findings) -> list[str]:
         rule = get(rule_id)
         title = rule.title if rule else found[0].message
         places = listing([location(f.location) for f in found], limit=12)
-        out.append(f"- **{rule_id}** {title} ({severities(found)}): {places}. Fix: {review.concrete(found[0].suggestion, found[0])}")
+        out.append(f"- **{rule_id}** {title} ({severities(found)}): {places}. Fix: {review.concrete(found[0].suggestion, found[0] if len(found) == 1 else None)}")
     return out
 
 
 def _extras(review, name: str) -> list[str]:
     """What the model inventory adds to a group."""
     if name == INDEXING:
-        missing = [(m, fk) for m in review.project_models for fk in m.foreign_keys if not fk.indexed]
+        missing = unindexed(review)
         if missing:
             return [f"- **Unindexed foreign keys** ({len(missing)}): "
                     + listing([f"`{m.label}.{fk.name}` (`{m.table}.{fk.column}`)" for m, fk in missing], 12)

@@ -3,6 +3,8 @@ fix` proposes, the models and the code's related-row loading."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 from migsafe.report.models import Model, load_models
 from migsafe.report.queries import Call, related_loading
 from migsafe.report.rewrites import changes_by_migration
-from migsafe.report.topics import query_rules_ran
+from migsafe.report.topics import INDEXING, QUERIES, code_rules_ran
 
 
 @dataclass
@@ -24,7 +26,9 @@ class Review:
     models: list[Model]
     loading: list[Call]
     query_rules: bool  # a query rule ran (so "no N+1 finding" means something)
+    index_rules: bool  # a rule looked for missing indexes in the code (else the models' inventory says it)
     today: date
+    base: str  # the branch pull requests merge into, for the commands the report gives
 
     @property
     def active(self) -> list:
@@ -41,13 +45,33 @@ class Review:
     def model_of(self, table: str) -> Model | None:
         return next((m for m in self.models if m.table == table), None)
 
+    def concrete(self, text: str, finding=None) -> str:
+        """A rule's generic advice with this project's values in place of PATH, REF, <table>, <name>."""
+        text = re.sub(r"\bPATH\b", self.path, text)
+        text = re.sub(r"\bREF\b", self.base, text)
+        statements = finding.facts.existing() if finding is not None and finding.facts is not None else []
+        table = next((s.table for s in statements if s.table), None)
+        name = next((s.name for s in statements if s.name), None)
+        text = text.replace("<table>", table or "the table")
+        return text.replace("<name>", name or "the index")
+
     def skipped_for(self, finding) -> list:
         where = finding.location
         return [s for s in self.skipped if (s.app_label, s.migration, s.operation_index, s.rule)
                 == (where.app_label, where.migration, where.operation_index, finding.rule)]
 
 
-def gather(session, result, fix_plan, path: str, config, today: date) -> Review:
+def default_branch(root: Path) -> str:
+    """The remote's default branch (origin/HEAD), as pull requests are based on it."""
+    try:
+        found = subprocess.run(["git", "symbolic-ref", "--short", "refs/remotes/origin/HEAD"], cwd=root,
+                               capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        found = ""
+    return found or "origin/main"
+
+
+def gather(session, result, fix_plan, path: str, config, today: date, base: str | None = None) -> Review:
     from migsafe.check import project_apps
 
     return Review(
@@ -59,6 +83,8 @@ def gather(session, result, fix_plan, path: str, config, today: date) -> Review:
         skipped=list(fix_plan.skipped),
         models=load_models(session.project, project_apps(session, config)),
         loading=related_loading(Path(session.project.root)),
-        query_rules=query_rules_ran(config.ignore),
+        query_rules=code_rules_ran(config.ignore, QUERIES),
+        index_rules=code_rules_ran(config.ignore, INDEXING),
         today=today,
+        base=base or default_branch(Path(session.project.root)),
     )

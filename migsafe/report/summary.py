@@ -84,12 +84,11 @@ def model_quality(review) -> str:
     if by_rule:
         from migsafe.rules.registry import get
 
-        titles = [f"{n} × {rule} ({get(rule).title.lower() if get(rule) else rule})" for rule, n in
-                  sorted(by_rule.items())]
-        text += "; the migration history has " + join_words(titles)
+        titles = [f"{rule} × {n} ({get(rule).title if get(rule) else rule})" for rule, n in sorted(by_rule.items())]
+        text += "; on the models and the migration history: " + join_words(titles)
     else:
-        text += "; the migration history is consistent with the models"
-    return text + "." + _tail(found)
+        text += "; no finding on the models or the migration history"
+    return text + "."
 
 
 def indexing(review) -> str:

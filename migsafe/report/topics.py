@@ -37,8 +37,9 @@ def topic(rule_id: str) -> str:
     return QUERIES if rule_id.upper().startswith("MS5") else MODELS
 
 
-def query_rules_ran(ignored: set[str]) -> bool:
-    """Whether any rule about queries exists and was not ignored (else N+1 went unchecked)."""
+def code_rules_ran(ignored: set[str], name: str) -> bool:
+    """Whether a rule reading the project's code (not its migrations) about NAME exists and
+    was not ignored: without one, "no finding" means "not analysed"."""
     from migsafe.rules.registry import all_rules
 
-    return any(topic(rule.id) == QUERIES for rule in all_rules() if rule.id not in ignored)
+    return any(topic(rule.id) == name and rule.id not in _BY_RULE for rule in all_rules() if rule.id not in ignored)

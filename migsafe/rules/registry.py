@@ -71,7 +71,7 @@ class Rule:
     fix: str = ""
     family: str = ""
 
-    scope = "operation"  # or "graph": checked once per run, on the migration graph
+    scope = "operation"  # or "graph": once per run, on the migration graph; "code": once, on the project's code
 
     def check(self, facts, context) -> list[tuple[str, str]]:
         """(message, suggestion) pairs for FACTS; CONTEXT is the migration's analysis."""
@@ -79,6 +79,10 @@ class Rule:
 
     def check_graph(self, context) -> list[tuple[Location, str, str]]:
         """(location, message, suggestion) for graph rules; CONTEXT is a GraphContext."""
+        raise NotImplementedError
+
+    def check_code(self, context) -> list[tuple[Location, str, str]]:
+        """(location, message, suggestion) for code rules; CONTEXT is a migsafe.code.context.CodeContext."""
         raise NotImplementedError
 
 
@@ -106,4 +110,4 @@ def get(rule_id: str) -> type[Rule] | None:
 
 def _load() -> None:
     # Importing the family modules registers their rules.
-    from migsafe.rules import compatibility, data, graph, locking  # noqa: F401
+    from migsafe.rules import compatibility, data, graph, indexes, locking, models, queries  # noqa: F401

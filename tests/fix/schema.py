@@ -362,3 +362,24 @@ def _diff(a, b, path: str, out: list[str]) -> None:
 
 if __name__ == "__main__":
     _migrate(json.loads(sys.argv[1]))
+
+
+def final_state(project: Path, *, settings: str | None = None) -> dict:
+    """app.model -> its fields, options, bases and managers, serialized as a migration would
+    write them, at the project's leaves (in a fresh interpreter: settings are per process)."""
+    script = (
+        "import json, sys, django\n"
+        "from django.db.migrations.loader import MigrationLoader\n"
+        "from django.db.migrations.writer import MigrationWriter\n"
+        "sys.path.insert(0, sys.argv[1]); django.setup()\n"
+        "state = MigrationLoader(None, ignore_no_migrations=True).project_state()\n"
+        "def code(value): return MigrationWriter.serialize(value)[0]\n"
+        "print(json.dumps({f'{a}.{m}': [[n, code(f)] for n, f in sorted(s.fields.items())]"
+        " + [code(s.options), code(s.bases), code(s.managers)] for (a, m), s in sorted(state.models.items())}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(DJANGO_SETTINGS_MODULE=settings or settings_module(project), PYTHONHASHSEED="0")
+    out = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=env,
+                         cwd=project)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)

@@ -8,16 +8,14 @@ the fixes reuse the names Django gives), and no longer report what was fixed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
-import sys
 
 import pytest
 
 from conftest import PROJECTS, SAMPLE, run_json, run_migsafe
-from schema import apply_project, diff_schemas, scratch_database, schema_snapshot
+from schema import apply_project, diff_schemas, final_state, scratch_database, schema_snapshot
 
 FIXED_RULES = {"MS102", "MS103", "MS104", "MS105", "MS106", "MS201", "MS202"}
 
@@ -30,25 +28,6 @@ def fixed(tmp_path_factory):
     result = run_migsafe("fix", project, "--write", "--format", "json")
     assert result.returncode == 0, result.stderr
     return project, json.loads(result.stdout)
-
-
-def _final_states(project) -> dict:
-    """app -> model -> repr of the model state at the leaves (in a fresh interpreter)."""
-    script = (
-        "import json, sys, django\n"
-        "from django.db.migrations.loader import MigrationLoader\n"
-        "from django.db.migrations.writer import MigrationWriter\n"
-        "sys.path.insert(0, sys.argv[1]); django.setup()\n"
-        "state = MigrationLoader(None, ignore_no_migrations=True).project_state()\n"
-        "def code(value): return MigrationWriter.serialize(value)[0]\n"
-        "print(json.dumps({f'{a}.{m}': [[n, code(f)] for n, f in sorted(s.fields.items())]"
-        " + [code(s.options), code(s.bases), code(s.managers)] for (a, m), s in sorted(state.models.items())}))\n"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sampleproject.settings", "PYTHONHASHSEED": "0"}
-    out = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=env,
-                         cwd=project)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
 
 
 def test_every_fixable_finding_is_fixed_or_explained(fixed):
@@ -74,7 +53,7 @@ def test_the_rewritten_graph_loads_without_problems(fixed):
 
 def test_the_final_model_state_is_unchanged(fixed):
     project, _ = fixed
-    assert _final_states(project) == _final_states(SAMPLE)
+    assert final_state(project) == final_state(SAMPLE)
 
 
 def test_the_schema_on_postgresql_is_the_same(fixed, pg_url):

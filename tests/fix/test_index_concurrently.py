@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 
 from conftest import SAMPLE, run_json, run_migsafe
 
