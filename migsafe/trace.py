@@ -166,7 +166,8 @@ class _Watcher:
 
     def __enter__(self):
         self._thread.start()
-        self._ready.wait(timeout=10)
+        if not self._ready.wait(timeout=60) and self.error is None:
+            self.error = TimeoutError("the watching session could not lock the tables within 60 s")
         return self
 
     def __exit__(self, *exc):
@@ -202,13 +203,17 @@ class _Watcher:
                     )
                 )
             self._ready.set()
-            deadline = time.monotonic() + 8.0  # under the session's 10 s lock_timeout
+            # The safety net (under the session's 10 s lock_timeout) counts from when the
+            # statement is first seen holding a lock: on a loaded machine it may start late.
+            deadline = None
             holding = True
             while not self._stop.is_set():
                 rows = conn.execute(_LOCKS, [self.pid]).fetchall()
                 for oid, mode in _strongest_by_oid(rows).items():
                     self.locks[oid] = strongest([self.locks.get(oid), mode])
-                if holding and (time.monotonic() > deadline or conn.execute(
+                if rows and deadline is None:
+                    deadline = time.monotonic() + 8.0
+                if holding and deadline is not None and (time.monotonic() > deadline or conn.execute(
                     "SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [self.pid]
                 ).fetchone()[0]):
                     conn.rollback()  # it waits on us: what it holds has been seen; let it go
