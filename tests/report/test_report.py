@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import REPO, SAMPLE, run_migsafe
 
 # A copy of ../shared/seeds/database-review-helper.md, the template the report follows.
-SEED = REPO / "tests" / "data" / "database-review-helper.md"
+SEED = REPO / "tests" / "data" / "review-template.md"
 SECTIONS = ["# 🗄️ Database & ORM Review", "## 📊 Review Summary", "## 🌟 Good Patterns Found",
             "## 🚨 Mission-Critical Issues (Deployment Blockers)", "## ⚠️ Technical Improvement Opportunities",
             "## 🏁 Implementation Tasks", "## 🎯 Review Excellence Validation"]
