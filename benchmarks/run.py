@@ -2,7 +2,7 @@
 """migsafe benchmarks: migsafe and the tools a user would otherwise run, on the same work,
 in one run, on the same machine.
 
-    python benchmarks/run.py                       # everything (15-40 minutes on 2 cores)
+    python benchmarks/run.py                       # everything (about an hour on 2 cores)
     python benchmarks/run.py --quick               # a tiny run (one 10-migration project)
     python benchmarks/run.py --only wagtail --skip-peers
 
