@@ -110,12 +110,12 @@ class Bench:
         self.log_lines.append(line)
         print(line, file=sys.stderr, flush=True)
 
-    def repeat(self, label: str, cmd, *, cwd, ok=(0,), repeat=None, timeout=None) -> dict:
+    def repeat(self, label: str, cmd, *, cwd, ok=(0,), repeat=None, timeout=None, env=None) -> dict:
         """Measure CMD up to REPEAT times; median wall, highest peak memory."""
         repeat = repeat or self.args.repeat
         runs = []
         for i in range(repeat):
-            run = measure(cmd, cwd=cwd, env=self.env, timeout=timeout or self.args.timeout)
+            run = measure(cmd, cwd=cwd, env={**self.env, **(env or {})}, timeout=timeout or self.args.timeout)
             runs.append(run)
             self.log(f"{label}: run {i + 1}/{repeat}: {run['wall']:.2f} s, {run['maxrss_kb'] / 1024:.0f} MB, "
                      f"exit {run['rc']}{' (timed out)' if run['timed_out'] else ''} (load {run['load']:.2f})")
@@ -517,12 +517,21 @@ def bench_pull_request(bench: Bench, size: int, peers: bool) -> dict:
     bench.log(f"pull request on {size} migrations: {len(added)} added: {', '.join(a + '.' + n for a, n in added)}")
     data = {"size": size, "base": base, "added": [list(k) for k in added],
             "migrations": project.migration_count}
-    check = bench.repeat(f"check --base ({size} + {len(added)})",
-                         [bench.python, "-m", "migsafe", "check", root, "--base", base], cwd=root, ok=(0, 1))
-    check.update(_summary_counts(check["stdout"]))
-    check.pop("stdout")
-    check.pop("outputs")
-    data["check"] = check
+    command = [bench.python, "-m", "migsafe", "check", root, "--base", base]
+    # Cold: no snapshot of the base branch's walk (a first run); warm: the next runs, which
+    # start from the snapshot the first one left (migsafe.render.snapshot).
+    cold = bench.repeat(f"check --base ({size} + {len(added)}), no snapshot", command, cwd=root, ok=(0, 1),
+                        env={"MIGSAFE_CACHE_DIR": "off"})
+    snapshots = Path(bench.args.workdir) / "snapshots"
+    shutil.rmtree(snapshots, ignore_errors=True)
+    measure(command, cwd=root, env={**bench.env, "MIGSAFE_CACHE_DIR": str(snapshots)}, timeout=bench.args.timeout)
+    check = bench.repeat(f"check --base ({size} + {len(added)}), from the snapshot", command, cwd=root, ok=(0, 1),
+                         env={"MIGSAFE_CACHE_DIR": str(snapshots)})
+    for result in (cold, check):
+        result.update(_summary_counts(result["stdout"]))
+        result.pop("stdout")
+        result.pop("outputs")
+    data["check_cold"], data["check"] = cold, check
     if bench.args.profile:
         prof = Path(bench.args.workdir) / "profile-pr.prof"
         measure([bench.python, "-m", "cProfile", "-o", prof, "-m", "migsafe", "check", root, "--base", base],
@@ -623,14 +632,18 @@ def build_rows(results: dict) -> list[dict]:
                 "s", f"<= {target:g}x", lb / la <= target, "in process, without startup")
     pr = results.get("pull_request")
     if pr:
-        check = pr["check"]
-        wall = check["wall"] if check["ok"] else None
         lint = pr.get("lintmigrations")
         lint_wall = lint["wall"] if lint and lint["ok"] else None
-        row(f"check --base: {len(pr['added'])} new migrations on {pr['size']}", wall, lint_wall,
-            "lintmigrations --git-commit-id", _ratio(lint_wall, wall), "s", f"< {TARGET_BASE_SECONDS:g} s",
-            wall is not None and wall < TARGET_BASE_SECONDS,
-            f"migsafe checked {check.get('migrations')} migrations" + (f", linter {lint.get('linted')}" if lint else ""))
+        for key, how in (("check_cold", "no snapshot"), ("check", "from the base's snapshot")):
+            check = pr.get(key)
+            if check is None:  # results of a run from before snapshots
+                continue
+            wall = check["wall"] if check["ok"] else None
+            row(f"check --base: {len(pr['added'])} new migrations on {pr['size']}, {how}", wall, lint_wall,
+                "lintmigrations --git-commit-id", _ratio(lint_wall, wall), "s", f"< {TARGET_BASE_SECONDS:g} s",
+                wall is not None and wall < TARGET_BASE_SECONDS,
+                f"migsafe checked {check.get('migrations')} migrations"
+                + (f", linter {lint.get('linted')}" if lint else ""))
     if not any(d.get("report") for d in projects.values()):
         row("report", None, None, None, None, "", note=results.get("report_status") or "not measured")
     return rows

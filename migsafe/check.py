@@ -8,6 +8,7 @@ from pathlib import Path
 
 from migsafe.errors import MigsafeError, Problem
 from migsafe.rules.registry import SEVERITIES, Finding, Location, all_rules
+from migsafe.stats.thresholds import Thresholds
 
 # Problems that graph rules turn into findings (and so are not repeated as problems).
 _AS_FINDINGS = {"missing-dependency", "dependency-cycle"}
@@ -25,6 +26,7 @@ class Config:
     exclude_apps: set[str] = field(default_factory=set)
     include_apps: set[str] = field(default_factory=set)  # apps outside PATH to check anyway
     lock_timeout: str = "5s"  # what `migsafe fix` guards brief ACCESS EXCLUSIVE locks with
+    stats: Thresholds = field(default_factory=Thresholds)  # [tool.migsafe.stats], used with --stats
 
     @classmethod
     def from_table(cls, table: dict, fail_on: str | None = None) -> "Config":
@@ -35,6 +37,7 @@ class Config:
             exclude_apps=set(table.get("exclude_apps", [])),
             include_apps=set(table.get("include_apps", [])),
             lock_timeout=str(table.get("lock_timeout", "5s")),
+            stats=Thresholds.from_table(table.get("stats", {})),
         )
         if not re.fullmatch(r"\d+\s*(ms|s|min)?", config.lock_timeout):
             raise MigsafeError(f"[tool.migsafe]: lock_timeout {config.lock_timeout!r} is not a duration",
@@ -56,6 +59,7 @@ class GraphContext:
     keys: set
     apps: set
     project_apps: set
+    final_state: object = None  # the state the whole history builds, when the render walked it
 
 
 class RuleContext:
@@ -87,6 +91,7 @@ class CheckResult:
     rendered: object = None  # the RenderResult (fixes read the SQL that ran before a migration)
     code: object = None  # the CodeContext of the code rules (fixes read the indexes they propose)
     static: dict | None = None  # set when the project could not be imported (see migsafe.static)
+    stats: object = None  # the migsafe.stats.model.Stats applied (--stats / --stats-url)
 
     def failing(self) -> list[Finding]:
         threshold = SEVERITIES.index(self.fail_on)
@@ -122,6 +127,27 @@ def checked_keys(session, config: Config, *, app=None, migration=None, only_keys
     return keys
 
 
+def analyse(session, config: Config, *, base_ref: str | None = None, app: str | None = None,
+            migration: str | None = None, stats=None) -> CheckResult:
+    """What `check`, `fix`, `report` and the GitHub Action share: pick the migrations (the
+    branch's own with BASE_REF, narrowed by APP and MIGRATION) and run every rule on them;
+    with STATS (migsafe.stats.model.Stats), weigh the findings by production's tables."""
+    only_keys = branch_new = code_files = None
+    if base_ref:
+        from migsafe.vcs import changed_files, changed_migrations
+
+        only_keys, branch_new = changed_migrations(session, base_ref)
+        code_files = changed_files(session.project.root, base_ref)[1]
+    keys = checked_keys(session, config, app=app, migration=migration, only_keys=only_keys)
+    result = run_check(session, config, keys, branch_new=branch_new, only_app=app,
+                       code=migration is None, code_files=code_files)
+    if stats is not None:
+        from migsafe.stats.apply import apply_stats
+
+        apply_stats(session, result, stats, config)
+    return result
+
+
 def run_check(session, config: Config, keys: set, *, branch_new: set | None = None,
               only_app: str | None = None, code: bool = True, code_files: set | None = None) -> CheckResult:
     """Render and classify the migrations KEYS and run every rule; with CODE, the code rules
@@ -129,7 +155,7 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
     from migsafe.analysis.classify import classify
     from migsafe.render import render
 
-    result = render(session.graph, only=keys)
+    result = render(session.graph, only=keys, branch_last=branch_new is not None)
     classification = classify(result, branch_new=branch_new)
     rules = [rule() for rule in all_rules() if rule.id not in config.ignore]
     findings: list[Finding] = []
@@ -139,20 +165,9 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
     operations = []
     graph_context = GraphContext(
         session.graph, keys, {key[0] for key in keys} | _broken_apps(session, config),
-        {only_app} if only_app else project_apps(session, config),
+        {only_app} if only_app else project_apps(session, config), result.final_state,
     )
-    for rule in rules:
-        if rule.scope == "graph":
-            for location, message, suggestion in rule.check_graph(graph_context):
-                finding = Finding(rule.id, config.severity.get(rule.id, rule.severity), message, suggestion, location)
-                info = session.graph.migrations.get((location.app_label, location.migration))
-                if info is not None and location.operation_index is not None:
-                    reason = _suppressions(info.path, location.line, problems, location).get(rule.id)
-                    if reason:
-                        finding.suppressed = reason
-                        suppressions.append({"rule": rule.id, "file": location.file, "line": location.line,
-                                             "reason": reason})
-                findings.append(finding)
+    findings.extend(_run_graph_rules(session, config, rules, graph_context, problems, suppressions))
     code_context = None
     if code and any(rule.scope == "code" for rule in rules):
         code_context, found = _run_code_rules(session, config, rules, only_app, result, code_files, problems,
@@ -193,6 +208,29 @@ def run_check(session, config: Config, keys: set, *, branch_new: set | None = No
         rendered=result,
         code=code_context,
     )
+
+
+def _run_graph_rules(session, config, rules, context, problems, suppressions) -> list[Finding]:
+    """The graph rules' findings, in a stable order (rules iterate sets of migrations)."""
+    findings = []
+    for rule in rules:
+        if rule.scope != "graph":
+            continue
+        found = []
+        for location, message, suggestion in rule.check_graph(context):
+            finding = Finding(rule.id, config.severity.get(rule.id, rule.severity), message, suggestion, location)
+            info = session.graph.migrations.get((location.app_label, location.migration))
+            if info is not None and location.operation_index is not None:
+                reason = _suppressions(info.path, location.line, problems, location).get(rule.id)
+                if reason:
+                    finding.suppressed = reason
+                    suppressions.append({"rule": rule.id, "file": location.file, "line": location.line,
+                                         "reason": reason})
+            found.append(finding)
+        found.sort(key=lambda f: (f.location.app_label, f.location.migration or "", f.location.line or 0,
+                                  f.message))
+        findings.extend(found)
+    return findings
 
 
 def _run_code_rules(session, config, rules, only_app, rendered, files, problems, suppressions):

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from migsafe.errors import MigsafeError, ProjectImportError
+from migsafe.stats.commands import calibrate, pop_stats, stats_group, stats_options
 
 CHECK_FORMATS = ["text", "json", "sarif", "github", "markdown"]
 
@@ -119,26 +120,21 @@ def sql(path, app_label, migration_name, fmt, **kwargs):
               help="Check only migrations added or changed since the merge-base with REF (git).")
 @click.option("--app", "app_label", default=None, help="Only this app.")
 @click.option("--migration", "migration_name", default=None, help="Only this migration (name or prefix).")
+@stats_options
 def check(path, fmt, fail_on, base_ref, app_label, migration_name, **kwargs):
     """Check migrations for locks, rewrites, data loss and rolling-deploy breakage."""
-    from migsafe.check import Config, checked_keys, run_check
+    from migsafe.check import Config, analyse
     from migsafe.session import open_session
 
+    stats = pop_stats(kwargs)
     try:
         with open_session(path, **_session_kwargs(kwargs)) as session:
             config = Config.from_table(session.config, fail_on)
-            only_keys = branch_new = code_files = None
-            if base_ref:
-                from migsafe.vcs import changed_files, changed_migrations
-
-                only_keys, branch_new = changed_migrations(session, base_ref)
-                code_files = changed_files(session.project.root, base_ref)[1]
-            keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
-            result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label,
-                               code=migration_name is None, code_files=code_files)
+            result = analyse(session, config, base_ref=base_ref, app=app_label, migration=migration_name,
+                             stats=stats)
             _write_check(session, result, config, fmt)
             _report_problems(result.problems)
-            if not keys and result.problems:
+            if not result.checked_migrations and result.problems:
                 sys.exit(2)
             sys.exit(1 if result.failing() else 0)
     except ProjectImportError as exc:
@@ -147,25 +143,22 @@ def check(path, fmt, fail_on, base_ref, app_label, migration_name, **kwargs):
 
 def _static_check(root: Path, error, fail_on, fmt: str) -> None:
     """The project cannot be imported: check what its migration files say literally."""
-    from types import SimpleNamespace
-
-    from migsafe.check import Config
-    from migsafe.project import read_tool_config
-    from migsafe.static import SKIPPED, static_result
-
-    config = Config.from_table(read_tool_config(root.resolve()), fail_on)
-    result = static_result(root, config, error.message)
-    click.secho(f"migsafe: the project could not be imported, so only its migration files were read "
-                f"(no SQL rendered): {error}", fg="yellow", err=True)
-    click.secho(f"migsafe: static checks: {', '.join(result.static['rules'])}; skipped: {SKIPPED}", fg="yellow",
-                err=True)
-    if fmt == "markdown":
-        fmt = "text"  # the pull-request summary needs rendered SQL
-    _write_check(SimpleNamespace(project=SimpleNamespace(root=root.resolve()), graph=None), result, config, fmt)
+    config, result, session = _static_fallback(root, error, fail_on)
+    _write_check(session, result, config, fmt)
     _report_problems(result.problems)
     if not result.checked_migrations:
         sys.exit(2)
     sys.exit(1 if result.failing() else 0)
+
+
+def _static_fallback(root: Path, error, fail_on):
+    """migsafe.static.fallback, with its banner on stderr: (config, result, session stand-in)."""
+    from migsafe.static import banner, fallback
+
+    config, result, session = fallback(root, error, fail_on)
+    for line in banner(result.static):
+        click.secho(f"migsafe: {line}", fg="yellow", err=True)
+    return config, result, session
 
 
 @main.command()
@@ -218,19 +211,13 @@ def resolve(path, base_ref, strategy, write, fmt, **kwargs):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def fix(path, write, show_diff, force, rule_ids, app_label, migration_name, base_ref, fmt, **kwargs):
     """Rewrite migrations into their safe, zero-downtime form (see `migsafe rules` for which are fixable)."""
-    from migsafe.check import Config, checked_keys, run_check
+    from migsafe.check import Config, analyse
     from migsafe.fix import apply, plan, unified_diff
     from migsafe.session import open_session
 
     with open_session(path, **_session_kwargs(kwargs)) as session:
         config = Config.from_table(session.config)
-        only_keys = branch_new = None
-        if base_ref:
-            from migsafe.vcs import changed_migrations
-
-            only_keys, branch_new = changed_migrations(session, base_ref)
-        keys = checked_keys(session, config, app=app_label, migration=migration_name, only_keys=only_keys)
-        result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
+        result = analyse(session, config, base_ref=base_ref, app=app_label, migration=migration_name)
         rules = {r.upper() for r in rule_ids} or None
         fix_plan = plan(session, result, rules, config.lock_timeout)
         if write:
@@ -265,28 +252,28 @@ def fix(path, write, show_diff, force, rule_ids, app_label, migration_name, base
 @click.option("--base", "base_ref", metavar="REF", default=None,
               help="Review only migrations added or changed since the merge-base with REF (git).")
 @click.option("--app", "app_label", default=None, help="Only this app.")
+@stats_options
 def report(path, output_dir, fail_on, base_ref, app_label, **kwargs):
     """Write the database review (database-review-YYYY-MM-DD.md): summary, good patterns,
     blockers with their fixed code, improvements, tasks and checklist."""
     from datetime import date
 
     from migsafe import report as review
-    from migsafe.check import Config, checked_keys, run_check
+    from migsafe.check import Config, analyse
     from migsafe.fix import plan
     from migsafe.session import open_session
 
     today = date.today()
-    with open_session(path, **_session_kwargs(kwargs)) as session:
-        config = Config.from_table(session.config, fail_on)
-        only_keys = branch_new = None
-        if base_ref:
-            from migsafe.vcs import changed_migrations
-
-            only_keys, branch_new = changed_migrations(session, base_ref)
-        keys = checked_keys(session, config, app=app_label, only_keys=only_keys)
-        result = run_check(session, config, keys, branch_new=branch_new, only_app=app_label)
-        text = review.build(session, result, plan(session, result, None, config.lock_timeout),
-                            path=path, config=config, today=today, base=base_ref)
+    stats = pop_stats(kwargs)
+    try:
+        with open_session(path, **_session_kwargs(kwargs)) as session:
+            config = Config.from_table(session.config, fail_on)
+            result = analyse(session, config, base_ref=base_ref, app=app_label, stats=stats)
+            text = review.build(session, result, plan(session, result, None, config.lock_timeout),
+                                path=path, config=config, today=today, base=base_ref)
+    except ProjectImportError as exc:
+        config, result, session = _static_fallback(Path(path), exc, fail_on)
+        text = review.build(session, result, None, path=path, config=config, today=today, base=base_ref)
     _report_problems(result.problems)
     click.echo(review.write(text, output_dir, today))
 
@@ -331,12 +318,10 @@ def _write_check(session, result, config, fmt: str) -> None:
 
         github.write(result, click.echo, root)
     else:
-        from migsafe.fix import plan
         from migsafe.output.markdown import check_summary
-        from migsafe.report.rewrites import diffs_by_migration
+        from migsafe.report.rewrites import rewrite_diffs
 
-        fix_plan = plan(session, result, None, config.lock_timeout)
-        click.echo(check_summary(result, diffs_by_migration(session.graph, fix_plan.changes, root)), nl=False)
+        click.echo(check_summary(result, rewrite_diffs(session, result, config.lock_timeout)), nl=False)
 
 
 def _report_problems(problems) -> None:
@@ -346,6 +331,10 @@ def _report_problems(problems) -> None:
         click.secho(f"migsafe: {prefix}{problem.message}", fg="yellow", err=True)
         if problem.hint:
             click.echo(f"  hint: {problem.hint}", err=True)
+
+
+main.add_command(stats_group)
+main.add_command(calibrate)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ import ast
 import pkgutil
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import import_module, reload
 from pathlib import Path
 
@@ -29,7 +29,11 @@ class OperationInfo:
     operation: object  # the django Operation instance
     description: str
     class_name: str
-    line: int | None
+    owner: "MigrationInfo" = field(default=None, repr=False, compare=False)
+
+    @property
+    def line(self) -> int | None:
+        return self.owner.lines[1][self.index]
 
 
 @dataclass
@@ -38,7 +42,6 @@ class MigrationInfo:
     name: str
     file: str | None  # relative to the project root where possible
     path: str | None  # absolute
-    line: int | None  # of ``class Migration``
     atomic: bool
     initial: bool | None
     dependencies: list[Key]
@@ -50,6 +53,16 @@ class MigrationInfo:
     @property
     def key(self) -> Key:
         return (self.app_label, self.name)
+
+    @cached_property
+    def lines(self) -> tuple[int | None, list[int | None]]:
+        """(line of ``class Migration``, line of each operation), read from the file when first
+        asked: a pull request's check reports on a few migrations of thousands."""
+        return operation_lines(self.path, [op.class_name for op in self.operations])
+
+    @property
+    def line(self) -> int | None:
+        return self.lines[0]
 
 
 @dataclass
@@ -221,7 +234,9 @@ class TolerantLoader(MigrationLoader):
             line = innermost_frame_in(exc, path) if path else None
             hint = None
             if isinstance(exc, SyntaxError):
-                hint = "fix the syntax error; this migration and those depending on it were not analysed"
+                fix = ("save the file as UTF-8 (or declare its encoding on its first line: # -*- coding: latin-1 -*-)"
+                       if "utf-8" in str(exc).lower() else "fix the syntax error")
+                hint = f"{fix}; this migration and those depending on it were not analysed"
             elif isinstance(exc, ImportError):
                 missing = getattr(exc, "name", None)
                 hint = (
@@ -412,31 +427,25 @@ def load_graph(project) -> Graph:
     for key in plan:
         migration = graph.nodes[key]
         path = loader.paths.get(key)
-        ops = list(migration.operations)
-        class_line, lines = operation_lines(path, [type(op).__name__ for op in ops])
-        migrations[key] = MigrationInfo(
+        info = MigrationInfo(
             app_label=key[0],
             name=key[1],
             file=project.relative(path),
             path=path,
-            line=class_line,
             atomic=bool(migration.atomic),
             initial=migration.initial,
             dependencies=[tuple(d) for d in migration.dependencies],
             replaces=[tuple(r) for r in migration.replaces],
             run_before=[tuple(r) for r in migration.run_before],
             operations=[
-                OperationInfo(
-                    index=i,
-                    operation=op,
-                    description=_describe(op),
-                    class_name=type(op).__name__,
-                    line=lines[i],
-                )
-                for i, op in enumerate(ops)
+                OperationInfo(index=i, operation=op, description=_describe(op), class_name=type(op).__name__)
+                for i, op in enumerate(migration.operations)
             ],
             migration=migration,
         )
+        for op in info.operations:
+            op.owner = info
+        migrations[key] = info
     leaves: dict[str, list[str]] = {}
     for app, name in sorted(graph.leaf_nodes()):
         leaves.setdefault(app, []).append(name)

@@ -1,4 +1,5 @@
-"""`check` without importing the project: what the migration files say literally.
+"""`check`, `report` and the GitHub Action without importing the project: what the
+migration files say literally.
 
 When the project cannot be imported (its settings raise, a dependency is not installed in
 the CI job), Django cannot load the graph nor render any SQL. The files can still be read:
@@ -13,9 +14,10 @@ import ast
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from migsafe.errors import Problem
-from migsafe.resolve.parse import SIGNATURES, is_migration_file
+from migsafe.resolve.parse import bind, called, is_migration_file
 
 _SKIP_DIRS = {".git", ".hg", "node_modules", "__pycache__", ".venv", "venv", "env", ".tox", "site-packages",
               "build", "dist"}
@@ -26,7 +28,7 @@ STATIC_RULES = ("MS103", "MS104", "MS105", "MS108", "MS201", "MS202", "MS203", "
 SKIPPED = (
     "SQL rendering and everything read from it: table rewrites and scans (MS101, MS102), locks of "
     "field changes, lock_timeout (MS106, MS107, MS109), NOT NULL and type changes (MS204-MS206), "
-    "data migrations' SQL (MS401, MS404, MS405), cross-app and model checks (MS303-MS308)"
+    "data migrations' SQL (MS401, MS404-MS406), cross-app and model checks (MS303-MS308)"
 )
 
 
@@ -54,19 +56,6 @@ def migration_files(root: Path):
         for name in sorted(files):
             if is_migration_file(name) and name != "__init__.py":
                 yield here.parent.name, name[:-3], here / name
-
-
-def _call_name(node) -> str | None:
-    if isinstance(node, ast.Call):
-        func = node.func
-        return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-    return None
-
-
-def _bind(name: str, call: ast.Call) -> dict:
-    args = dict(zip(SIGNATURES.get(name, ()), call.args))
-    args.update({kw.arg: kw.value for kw in call.keywords if kw.arg})
-    return args
 
 
 def _literal(node):
@@ -106,8 +95,8 @@ def _read(app_label: str, name: str, path: Path, problems: list, root: Path) -> 
     operations = []
     value = attrs.get("operations")
     for index, node in enumerate(value.elts if isinstance(value, (ast.List, ast.Tuple)) else []):
-        class_name = _call_name(node) or "?"
-        operations.append((index, class_name, _bind(class_name, node) if isinstance(node, ast.Call) else {},
+        class_name = called(node) or "?"
+        operations.append((index, class_name, bind(class_name, node) if isinstance(node, ast.Call) else {},
                            getattr(node, "lineno", None)))
     return _Migration(app_label, name, path, _literal(attrs.get("atomic")) is not False,
                       [tuple(d) for d in deps if isinstance(d, (list, tuple)) and len(d) == 2]
@@ -145,7 +134,7 @@ def static_check(root: Path) -> tuple[list[StaticFinding], list[Problem], int, i
                                "while writes are blocked")
             elif class_name == "RemoveIndex" and existing:
                 found("MS104", f"drops an index of {model} without CONCURRENTLY")
-            elif class_name == "AddConstraint" and existing and _call_name(args.get("constraint")) == "CheckConstraint":
+            elif class_name == "AddConstraint" and existing and called(args.get("constraint")) == "CheckConstraint":
                 found("MS105", f"adds a CHECK constraint to {model} and validates every row while blocking writes")
             elif class_name in ("AddIndexConcurrently", "RemoveIndexConcurrently") and migration.atomic:
                 found("MS108", "runs a CONCURRENTLY operation in an atomic migration: it fails")
@@ -186,7 +175,30 @@ def _graph_findings(migrations: list[_Migration], root: Path) -> list[StaticFind
     return findings
 
 
-def static_result(root: Path, config, reason: str):
+def fallback(root: Path, error, fail_on: str | None = None):
+    """What `check`, `report` and the GitHub Action do when ERROR (a ProjectImportError) stops
+    the project from being imported: read its migration files. Returns (config, the static
+    CheckResult, a stand-in for the session: the project root, and no graph)."""
+    from migsafe.check import Config
+    from migsafe.project import read_tool_config
+
+    root = root.resolve()
+    config = Config.from_table(read_tool_config(root), fail_on)
+    result = static_result(root, config, error.message, error.hint)
+    return config, result, SimpleNamespace(project=SimpleNamespace(root=root), graph=None)
+
+
+def banner(static: dict) -> list[str]:
+    """Why only the migration files were read, what to do about it, and which checks ran and
+    which were skipped: for stderr, the review and the pull-request summary."""
+    lines = ["the project could not be imported, so only its migration files were read (no SQL rendered): "
+             + static["reason"]]
+    if static.get("hint"):
+        lines.append(f"to check everything: {static['hint']}")
+    return lines + [f"static checks: {', '.join(static['rules'])}; skipped: {static['skipped']}"]
+
+
+def static_result(root: Path, config, reason: str, hint: str | None = None):
     """A CheckResult from the static reading (rules' severities, ignores and inline
     suppressions applied as in a normal check)."""
     from migsafe.check import CheckResult, _suppressions
@@ -210,5 +222,6 @@ def static_result(root: Path, config, reason: str):
     return CheckResult(
         pg_version=0, mode="static", operations=[], findings=findings, problems=problems,
         rules_by_operation={}, fail_on=config.fail_on, suppressions=suppressions, checked_migrations=migrations,
-        static={"reason": reason, "rules": list(STATIC_RULES), "skipped": SKIPPED, "operations": operations},
+        static={"reason": reason, "hint": hint, "rules": list(STATIC_RULES), "skipped": SKIPPED,
+                "operations": operations},
     )

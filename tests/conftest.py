@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -15,6 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_migrations"
 PROJECTS = Path(__file__).resolve().parent / "projects"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# Walk snapshots (migsafe.render.snapshot) stay out of the home folder and out of tests that
+# do not ask for them (tests/render/test_snapshot.py points them at a folder of its own).
+os.environ.setdefault("MIGSAFE_CACHE_DIR", "off")
 
 
 def run_migsafe(*args, env: dict | None = None, cwd: Path | None = None, timeout: int = 600):
@@ -56,9 +60,10 @@ def pg_url() -> str:
     return url
 
 
-@pytest.fixture
-def scratch_db(pg_url):
-    """A fresh database on the test server, dropped afterwards; yields its URL."""
+@contextlib.contextmanager
+def fresh_database(pg_url: str):
+    """A new database on the test server, dropped afterwards; yields its URL (for fixtures of
+    any scope: scratch_db is the per-test one)."""
     import psycopg
     from psycopg import sql
 
@@ -71,6 +76,13 @@ def scratch_db(pg_url):
     finally:
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def scratch_db(pg_url):
+    """A fresh database on the test server, dropped afterwards; yields its URL."""
+    with fresh_database(pg_url) as url:
+        yield url
 
 
 def scratch_databases(pg_url: str) -> list[str]:

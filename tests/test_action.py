@@ -240,3 +240,39 @@ def test_nothing_changed_passes_quietly_without_a_comment(repo, api, tmp_path):
     assert status == 0 and outputs["failed"] == "false"
     assert "No migration was added or changed: nothing to check." in summary
     assert len(server.requests) == before
+
+
+@pytest.fixture(scope="module")
+def unimportable(api, tmp_path_factory):
+    """The action on a pull request of a project whose requirements the job did not install."""
+    root = tmp_path_factory.mktemp("unimportable")
+    shutil.copytree(PROJECTS / "uninstalled_requirements", root / "app")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "base")
+    event = root.parent / f"{root.name}-event.json"
+    event.write_text(json.dumps({"action": "synchronize", "number": 7,
+                                 "pull_request": {"number": 7, "base": {"ref": "main", "sha": "HEAD"}}}))
+    url, server = api
+    return run_action((root, event), url, tmp_path_factory.mktemp("static-run")), server
+
+
+def test_an_unimportable_project_is_checked_from_its_files_and_fails_by_its_findings(unimportable):
+    (status, stdout, _, outputs), _ = unimportable
+    assert status == 1 and outputs["failed"] == "true"
+    assert re.search(r"^::error file=app/shop/migrations/0002_item_changes\.py,line=13,title=MS103 ", stdout, re.M)
+
+
+def test_the_static_check_is_announced_with_what_it_skipped(unimportable):
+    (_, stdout, _, _), _ = unimportable
+    (warning,) = [line for line in stdout.splitlines() if line.startswith("::warning") and "static check" in line]
+    assert "the project could not be imported" in warning and "payments_sdk_not_installed" in warning
+    assert "skipped: SQL rendering" in warning
+
+
+def test_the_summary_and_the_comment_carry_the_static_banner(unimportable):
+    (_, _, summary, _), server = unimportable
+    (comment,) = [c for c in server.comments if MARKER in c["body"]]
+    for text in (summary, comment["body"]):
+        assert "> ⚠️ **Static check.** The project could not be imported" in text
+        assert "MS103" in text

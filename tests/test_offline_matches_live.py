@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import SAMPLE, leaked_scratch_databases, run_json
+from conftest import PROJECTS, SAMPLE, leaked_scratch_databases, run_json
 from migsafe.render.statements import normalize
 
 # Callable defaults (timezone.now, uuid.uuid4) are evaluated when the migration runs, so
@@ -48,7 +48,21 @@ def test_same_operations_in_the_same_order(rendered):
 
 
 def test_every_operation_renders_the_sql_the_server_ran(rendered):
-    offline, live = rendered
+    assert_same_sql(*rendered)
+
+
+def test_renamed_and_retyped_foreign_key_targets_render_as_live(pg_url):
+    # A to_field target renamed, then retyped: the pointing column and constraint follow (the
+    # models pointing at a table are rendered only for such unique / primary key changes).
+    project = PROJECTS / "renamed_targets"
+    offline, _ = run_json("sql", project)
+    live, _ = run_json("sql", project, "--database-url", pg_url)
+    assert_same_sql(offline, live)
+    retyped = keyed(offline)[("shop", "0003_alter_product_sku_name", 0)]["sql"]
+    assert any('ALTER TABLE "shop_line" ALTER COLUMN "product_id" TYPE varchar(64)' in s for s in retyped)
+
+
+def assert_same_sql(offline, live):
     live_ops = keyed(live)
     mismatches = []
     for op in offline:

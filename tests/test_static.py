@@ -68,3 +68,35 @@ def test_a_file_that_does_not_parse_is_named_and_the_rest_still_read(tmp_path):
 def test_a_folder_without_migrations_or_django_is_still_a_usage_error():
     result = run_migsafe("check", PROJECTS / "no_django")
     assert result.returncode == 2
+
+
+def test_the_markdown_summary_of_a_static_check_carries_the_banner():
+    result = run_migsafe("check", PROJECT, "--format", "markdown")
+    assert result.returncode == 1
+    assert "in 3 migrations (7 operations) read statically" in result.stdout
+    assert "> ⚠️ **Static check.** The project could not be imported" in result.stdout
+    assert "skipped: SQL rendering" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def static_review(tmp_path_factory):
+    out = tmp_path_factory.mktemp("review")
+    result = run_migsafe("report", PROJECT, "--output", out)
+    assert result.returncode == 0, result.stderr
+    return result, (out / result.stdout.strip().rsplit("/", 1)[-1]).read_text(encoding="utf-8")
+
+
+def test_report_on_an_unimportable_project_says_why_and_what_was_skipped(static_review):
+    result, text = static_review
+    assert "## ⚠️ Static Review" in text
+    assert "No module named 'payments_sdk_not_installed'" in text
+    assert "skipped: SQL rendering" in text
+    assert "the project could not be imported" in result.stderr
+
+
+def test_report_on_an_unimportable_project_lists_the_blockers_the_files_show(static_review):
+    _, text = static_review
+    assert "from its migration files alone: 3 migrations and 7 operations read" in text
+    assert "(MS103) — `shop.0002_item_changes`" in text
+    assert "- **Location**: `shop/migrations/0002_item_changes.py:13`" in text
+    assert "(MS302) — `shop.0003_missing_parent`" in text

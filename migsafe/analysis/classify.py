@@ -182,22 +182,30 @@ def classify(render_result, *, branch_new: set | None = None, catalog_factory=No
     BRANCH_NEW holds the keys of migrations new on this branch: tables they create are
     empty in production, so work on them is not dangerous.
     """
-    from migsafe.render.catalog import Catalog
+    from migsafe.render.catalog import Catalog, parse
 
-    catalog = (catalog_factory or Catalog)()
+    catalog = getattr(render_result, "prefix_catalog", None)
+    skip = render_result.prefix if catalog is not None else 0
+    if catalog is None:
+        catalog = (catalog_factory or Catalog)()
     branch_new = branch_new or set()
     new_tables: set[str] = set()  # created by branch-new migrations
     out = Classification()
-    for migration in render_result.migrations:
+    for number, migration in enumerate(render_result.migrations):
         created_here: set[str] = set()
         is_new = (migration.app_label, migration.name) in branch_new
         operations = [_facts_for(migration, op) for op in migration.operations]
+        if number < skip:  # before the branch's migrations, already in the snapshot's catalog
+            out.migrations.append(MigrationFacts(migration.app_label, migration.name, migration.file,
+                                                 migration.atomic, operations, selected=False))
+            continue
         lock_timeout = False
         for index, statement in migration.executed:
             facts = operations[index]
             lock_timeout = lock_timeout_after(statement, lock_timeout, migration.atomic)
-            changes = describe(catalog, statement)
-            catalog.apply(statement)
+            parsed = parse(statement)
+            changes = describe(catalog, statement, parsed)
+            catalog.apply(statement, parsed)
             for change in changes:
                 if change.creates_table and change.table:
                     created_here.add(change.table)

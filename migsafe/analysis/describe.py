@@ -14,8 +14,8 @@ from migsafe.render.catalog import (  # the catalog's parser: one SQL grammar in
     _parse_column,
     _parse_table_constraint,
     _Rejected,
-    _split_statements,
-    _tokenize,
+    _Tok,
+    parse,
 )
 
 _LOCK_MODES = {
@@ -26,16 +26,39 @@ _LOCK_MODES = {
 }
 
 
-def describe(catalog: Catalog, statement: str) -> list[Change]:
-    """Changes STATEMENT makes (one per ALTER TABLE action); [Change("other")] if none apply."""
+# Statements no STATEMENTS entry describes whose effect is still known: session settings,
+# reads, privileges, and objects that hold no rows. They lock no table ("no_table_lock");
+# anything else left over is "other", whose locks migsafe cannot tell (MS406).
+_NO_TABLE_LOCK = frozenset({"set", "reset", "show", "select", "values", "grant", "revoke", "comment", "analyze",
+                            "analyse"})
+_NO_ROWS = frozenset({"extension", "collation", "sequence", "function", "procedure", "type", "schema", "role",
+                      "user", "aggregate", "operator", "cast", "text", "temp", "temporary"})
+
+
+def describe(catalog: Catalog, statement: str, parsed: list[list[_Tok]] | None = None) -> list[Change]:
+    """Changes STATEMENT makes (one per ALTER TABLE action); [Change("other")] if it cannot
+    be read. PARSED is parse(STATEMENT) when the caller already has it."""
     try:
-        tokens, semicolons = _tokenize(statement)
         changes: list[Change] = []
-        for toks in _split_statements(tokens, semicolons):
-            changes.extend(_describe(catalog, _Cur.over(toks, statement)))
+        for toks in parse(statement) if parsed is None else parsed:
+            cur = _Cur.over(toks, statement)
+            found = _describe(catalog, cur)
+            cur.pos = 0
+            changes.extend(found or [_unlisted(cur)])
     except (_Rejected, KeyError, IndexError, ValueError):
         return [Change("other")]
     return changes or [Change("other")]
+
+
+def _unlisted(cur: _Cur) -> Change:
+    """A statement with no entry in STATEMENTS: known to lock no table, or unknown."""
+    if cur.word() in ("create", "alter", "drop"):
+        cur.skip()
+        cur.take("or", "replace")
+        known = cur.word() in _NO_ROWS
+    else:
+        known = cur.word() in _NO_TABLE_LOCK
+    return Change("no_table_lock" if known else "other")
 
 
 def _name(cur: _Cur) -> str | None:

@@ -133,4 +133,5 @@ STATEMENTS: dict[str, Effect] = {
     "truncate": Effect("ACCESS EXCLUSIVE"),
     "lock_table": Effect("ACCESS EXCLUSIVE"),
     "create_trigger": Effect("SHARE ROW EXCLUSIVE"),
+    "no_table_lock": Effect("", note="session settings, reads, privileges, objects that hold no rows"),
 }

@@ -11,15 +11,16 @@ not touch stays byte for byte.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import io
 import re
 import tokenize
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migsafe.fix import FileChange, Skipped
 from migsafe.fix.cst import (
@@ -55,7 +56,7 @@ class OperationFix:
     restore: tuple[str, str] | None = None  # phase two: (code restoring the state view, removal code)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Element:
     """One entry of ``operations = [...]`` as it is written."""
 
@@ -68,34 +69,43 @@ class Element:
 
 
 def operation_elements(text: str) -> list[Element] | None:
-    wrapper = MetadataWrapper(cst.parse_module(text))
-    module = wrapper.module
-    cls = migration_class(module)
-    found = class_assignment(cls, "operations") if cls else None
-    if found is None or not isinstance(found[1].value, cst.List):
+    """Each entry of the file's ``operations = [...]``, as written (None without that list)."""
+    elements = _operation_elements(text)
+    return None if elements is None else list(elements)
+
+
+@lru_cache(maxsize=256)
+def _operation_elements(text: str) -> tuple[Element, ...] | None:
+    """Read with ast, whose positions cost nothing, where libcst's take a code generation
+    pass over the whole file; a fix asks again after each splice."""
+    tree = ast.parse(text)
+    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == "Migration"), None)
+    assign = next((s for s in cls.body if isinstance(s, ast.Assign)
+                   and any(isinstance(t, ast.Name) and t.id == "operations" for t in s.targets)), None) if cls else None
+    if assign is None or not isinstance(assign.value, ast.List):
         return None
-    positions = wrapper.resolve(PositionProvider)
+    lines = text.splitlines(keepends=True)
     starts = [0]
-    for line in text.splitlines(keepends=True):
+    for line in lines:
         starts.append(starts[-1] + len(line))
+
+    def offset(line: int, byte_column: int) -> int:  # ast columns count UTF-8 bytes
+        return starts[line - 1] + len(lines[line - 1].encode()[:byte_column].decode())
+
     elements = []
-    for element in found[1].value.elements:
-        where = positions[element.value]
-        start = starts[where.start.line - 1] + where.start.column
-        end = starts[where.end.line - 1] + where.end.column
-        ws = element.comma.whitespace_after if isinstance(element.comma, cst.Comma) else None
-        comment = ws.first_line.comment.value if isinstance(ws, cst.ParenthesizedWhitespace) and \
-            ws.first_line.comment else None
-        elements.append(Element(text[start:end], start, end, where.start.column,
-                                starts[where.start.line - 1], comment))
-    return elements
+    for node in assign.value.elts:
+        start, end = offset(node.lineno, node.col_offset), offset(node.end_lineno, node.end_col_offset)
+        after = re.match(r"[ \t]*,[ \t]*(#[^\r\n]*)", text[end:])
+        elements.append(Element(text[start:end], start, end, start - starts[node.lineno - 1],
+                                starts[node.lineno - 1], after.group(1) if after else None))
+    return tuple(elements)
 
 
 def operation_element(source: str, index: int) -> Element | str:
     """The INDEXth entry of the migration's ``operations`` list, or why it cannot be edited."""
     try:
         elements = operation_elements(source)
-    except cst.ParserSyntaxError as exc:
+    except (SyntaxError, ValueError) as exc:
         return f"cannot parse the migration: {exc}"
     if elements is None:
         return "class Migration has no literal `operations = [...]` list"
@@ -157,11 +167,11 @@ class Assembler:
         text = self.text(info.path)
         try:
             elements = operation_elements(text)
-        except cst.ParserSyntaxError as exc:
+            module = cst.parse_module(text) if elements is not None else None
+        except (SyntaxError, ValueError, cst.ParserSyntaxError) as exc:
             return skip(f"cannot parse {info.file}: {exc}")
         if elements is None:
             return skip("class Migration has no literal `operations = [...]` list")
-        module = cst.parse_module(text)
         listed = class_assignment(migration_class(module), "operations")[1].value.elements
         if len(listed) != len(info.operations) or any(
                 called_name(e.value) != op.class_name for e, op in zip(listed, info.operations)):

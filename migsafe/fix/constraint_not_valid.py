@@ -5,10 +5,9 @@ that holds the ADD's lock."""
 
 from __future__ import annotations
 
-import libcst as cst
-
 from migsafe.fix import register
 from migsafe.fix.assemble import INDENT, OperationFix, operation_element, reindent
+from migsafe.fix.cst import renamed_call
 
 POSTGRES_OPERATIONS = "django.contrib.postgres.operations"
 
@@ -26,8 +25,7 @@ class ConstraintNotValidFixer:
         element = operation_element(context.source(info.path), index)
         if isinstance(element, str):
             return element
-        call = cst.parse_expression(element.code)
-        renamed = cst.Module(body=[]).code_for_node(call.with_changes(func=cst.Name("AddConstraintNotValid")))
+        renamed = renamed_call(element.code, "AddConstraintNotValid")
         return OperationFix(
             index=index,
             rules=("MS105",),

@@ -240,3 +240,9 @@ def rewrite_dependency(module: cst.Module, app_label: str, old: str, new: str) -
         assign = assign.with_changes(value=assign.value.with_changes(elements=elements))
         module = replace_class_statement(module, i, stmt.with_changes(body=[assign]))
     return module, count
+
+
+def renamed_call(code: str, name: str) -> str:
+    """CODE (one call) calling NAME instead, its arguments kept exactly as written."""
+    call = cst.parse_expression(code)
+    return cst.Module(body=[]).code_for_node(call.with_changes(func=cst.Name(name)))

@@ -8,6 +8,7 @@ import libcst as cst
 
 from migsafe.fix import register
 from migsafe.fix.assemble import INDENT, OperationFix, operation_element, reindent
+from migsafe.fix.cst import renamed_call
 
 POSTGRES_OPERATIONS = "django.contrib.postgres.operations"
 REPLACEMENT = {"AddIndex": "AddIndexConcurrently", "RemoveIndex": "RemoveIndexConcurrently"}
@@ -15,9 +16,8 @@ REPLACEMENT = {"AddIndex": "AddIndexConcurrently", "RemoveIndex": "RemoveIndexCo
 
 def concurrent_call(code: str) -> str:
     """The call with its function renamed, arguments kept as written."""
-    call = cst.parse_expression(code)
-    new_name = REPLACEMENT[call.func.attr.value if isinstance(call.func, cst.Attribute) else call.func.value]
-    return cst.Module(body=[]).code_for_node(call.with_changes(func=cst.Name(new_name)))
+    func = cst.parse_expression(code).func
+    return renamed_call(code, REPLACEMENT[func.attr.value if isinstance(func, cst.Attribute) else func.value])
 
 
 @register

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from migsafe.errors import MigsafeError
+from migsafe.errors import MigsafeError, ProjectImportError
 from migsafe.output import github as annotations
 from migsafe.output.check import summary_line
 
@@ -72,24 +72,24 @@ def base_ref(inputs: Inputs, pr: dict | None, environ) -> str | None:
 
 
 def analyse(inputs: Inputs, base: str | None):
-    """(check result, rewrite diff per migration, project root) for the PR's migrations."""
-    from migsafe.check import Config, checked_keys, run_check
-    from migsafe.fix import plan
-    from migsafe.report.rewrites import diffs_by_migration
+    """(check result, rewrite diff per migration, project root) for the PR's migrations. When
+    the project cannot be imported, every migration file is read statically instead, and a
+    warning annotation says which checks that skipped and why."""
+    from migsafe.check import Config, analyse
+    from migsafe.report.rewrites import rewrite_diffs
     from migsafe.session import open_session
-    from migsafe.vcs import changed_migrations
+    from migsafe.static import banner, fallback
 
     pg_version = int(inputs.pg_version) if inputs.pg_version else None
-    with open_session(inputs.path, settings=inputs.settings or None, pg_version=pg_version) as session:
-        config = Config.from_table(session.config, inputs.fail_on or None)
-        only_keys = branch_new = None
-        if base:
-            only_keys, branch_new = changed_migrations(session, base)
-        keys = checked_keys(session, config, only_keys=only_keys)
-        result = run_check(session, config, keys, branch_new=branch_new)
-        fixes = plan(session, result, None, config.lock_timeout)
-        root = session.project.root
-        return result, diffs_by_migration(session.graph, fixes.changes, root), root
+    try:
+        with open_session(inputs.path, settings=inputs.settings or None, pg_version=pg_version) as session:
+            config = Config.from_table(session.config, inputs.fail_on or None)
+            result = analyse(session, config, base_ref=base)
+            return result, rewrite_diffs(session, result, config.lock_timeout), session.project.root
+    except ProjectImportError as exc:
+        _, result, session = fallback(Path(inputs.path), exc, inputs.fail_on or None)
+        print(annotations.command("warning", "\n".join(banner(result.static)), title="migsafe: static check"))
+        return result, {}, session.project.root
 
 
 def comment_body(result, diffs: dict) -> str:

@@ -12,38 +12,71 @@ from migsafe import __version__
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def as_dict(result) -> dict:
-    findings = [dict(f.as_dict(), suppressed=f.suppressed) if f.suppressed else f.as_dict()
-                for f in result.findings]
+def _parts(result):
+    """The JSON document's members in order; the two long lists as generators, so that a
+    large history's report is written piece by piece instead of held as one string."""
     active = [f for f in result.findings if not f.suppressed]
     counts = Counter(f.severity for f in active)
-    return {
-        "version": __version__,
-        "pg_version": result.pg_version // 10000,
-        "findings": findings,
-        "operations": [
-            facts.as_dict(result.rules_by_operation.get((facts.app_label, facts.migration, facts.operation_index), []))
-            for facts in result.operations
-        ],
-        "summary": {
-            "migrations": result.checked_migrations,
-            "operations": len(result.operations),
-            "findings": len(active),
-            "errors": counts.get("error", 0),
-            "warnings": counts.get("warning", 0),
-            "infos": counts.get("info", 0),
-            "suppressed": result.suppressions,
-            "fail_on": result.fail_on,
-            "failed": bool(result.failing()),
-            "problems": [p.as_dict() for p in result.problems],
-            **({"static": result.static} if getattr(result, "static", None) else {}),
-        },
+    yield "version", __version__
+    yield "pg_version", result.pg_version // 10000
+    yield "findings", (dict(f.as_dict(), suppressed=f.suppressed) if f.suppressed else f.as_dict()
+                       for f in result.findings)
+    yield "operations", (
+        facts.as_dict(result.rules_by_operation.get((facts.app_label, facts.migration, facts.operation_index), []))
+        for facts in result.operations
+    )
+    yield "summary", {
+        "migrations": result.checked_migrations,
+        "operations": len(result.operations),
+        "findings": len(active),
+        "errors": counts.get("error", 0),
+        "warnings": counts.get("warning", 0),
+        "infos": counts.get("info", 0),
+        "suppressed": result.suppressions,
+        "fail_on": result.fail_on,
+        "failed": bool(result.failing()),
+        "problems": [p.as_dict() for p in result.problems],
+        **({"static": result.static} if getattr(result, "static", None) else {}),
     }
+    if getattr(result, "stats", None):
+        yield "stats", stats_summary(result.stats)
+
+
+def as_dict(result) -> dict:
+    return {key: value if isinstance(value, (dict, str, int)) else list(value) for key, value in _parts(result)}
+
+
+def _json_chunks(result):
+    """The text of ``json.dumps(as_dict(result), indent=2)``, one member or list item at a time."""
+    members = list(_parts(result))
+    yield "{"
+    for number, (key, value) in enumerate(members):
+        head = f"\n  {json.dumps(key)}: "
+        tail = "," if number < len(members) - 1 else ""
+        if isinstance(value, (dict, str, int)):
+            yield head + json.dumps(value, indent=2).replace("\n", "\n  ") + tail
+            continue
+        opened = False
+        for item in value:
+            yield (head + "[\n    " if not opened else ",\n    ") + json.dumps(item, indent=2).replace("\n", "\n    ")
+            opened = True
+        yield ("\n  ]" if opened else head + "[]") + tail
+    yield "\n}"
+
+
+def stats_summary(stats) -> dict:
+    """Which production statistics weighed the findings (present only with --stats / --stats-url)."""
+    from dataclasses import asdict
+
+    return {"database": stats.database, "server_version": stats.server_version, "generated_at": stats.generated_at,
+            "stats_since": stats.stats_since, "tables": len(stats.tables), "throughput": asdict(stats.throughput)}
 
 
 def write(result, fmt: str, echo, colour: bool) -> None:
     if fmt == "json":
-        echo(json.dumps(as_dict(result), indent=2))
+        for chunk in _json_chunks(result):
+            echo(chunk, nl=False)
+        echo("")
         return
     style = (lambda text, **kw: click.style(text, **kw)) if colour else (lambda text, **kw: text)
     by_operation: dict = {}
@@ -97,11 +130,12 @@ def write(result, fmt: str, echo, colour: bool) -> None:
 
 
 def _is_code(finding) -> bool:
-    """A finding of a code rule (on the project's code, not on its migrations)."""
+    """A finding of a code rule, or a stats rule pointing at a model (on the project's code,
+    not on its migrations)."""
     from migsafe.rules.registry import get
 
     rule = get(finding.rule)
-    return rule is not None and rule.scope == "code"
+    return rule is not None and rule.scope in ("code", "stats")
 
 
 def _risk_line(facts) -> str:

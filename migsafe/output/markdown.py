@@ -39,9 +39,18 @@ def headline(result) -> str:
         status = "⚠️ migsafe: migrations pass, with findings to review"
     parts = " · ".join(_count(counts.get(level, 0), level) for level in ("error", "warning", "info"))
     ignored = f", {len(result.suppressions)} ignored with a reason" if result.suppressions else ""
-    return (f"## {status}\n\n{parts} in {_count(result.checked_migrations, 'migration')} "
-            f"({_count(len(result.operations), 'operation')}) checked for PostgreSQL {result.pg_version // 10000}"
+    how = (f"({_count(result.static['operations'], 'operation')}) read statically" if result.static else
+           f"({_count(len(result.operations), 'operation')}) checked for PostgreSQL {result.pg_version // 10000}")
+    return (f"## {status}\n\n{parts} in {_count(result.checked_migrations, 'migration')} {how}"
             f"{ignored}; fail on {result.fail_on}.")
+
+
+def static_banner(static: dict) -> str:
+    """The warning a partial, static check carries (migsafe.static.banner as a quote)."""
+    from migsafe.static import banner
+
+    sentences = [f"{line[0].upper()}{line[1:]}." for line in banner(static)]
+    return "\n>\n".join([f"> ⚠️ **Static check.** {sentences[0]}"] + [f"> {s}" for s in sentences[1:]])
 
 
 def _risks(facts) -> str:
@@ -86,7 +95,7 @@ def _migration_section(facts_list, findings_by_operation, diff: str | None) -> l
 def check_summary(result, diffs: dict | None = None) -> str:
     """The PR summary of a check. DIFFS: the rewrite of each migration, by (app, name)."""
     diffs = diffs or {}
-    out = [headline(result), ""]
+    out = [headline(result), ""] + ([static_banner(result.static), ""] if result.static else [])
     by_operation: dict = {}
     elsewhere = []
     for finding in result.findings:

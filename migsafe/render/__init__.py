@@ -70,6 +70,13 @@ class RenderResult:
     migrations: list[RenderedMigration]
     problems: list[Problem]
     seconds: float
+    # The state after the whole plan when nothing failed (None otherwise): what the
+    # migrations build, so that no one needs to replay the history again.
+    final_state: object = None
+    # With a snapshot: the catalog after its PREFIX leading migrations, for the classifier
+    # (whose own walk over them would be most of what the snapshot saved).
+    prefix_catalog: object = None
+    prefix: int = 0
 
     def selected(self):
         return [m for m in self.migrations if m.selected]
@@ -85,26 +92,44 @@ def _connection():
     return connection
 
 
-def render(graph: Graph, *, only: set[Key] | None = None, connection=None, observer=None) -> RenderResult:
+def render(graph: Graph, *, only: set[Key] | None = None, connection=None, observer=None,
+           branch_last: bool = False) -> RenderResult:
     """Walk GRAPH's plan once, up to the last migration in ONLY (default: all).
 
     Migrations before the last selected one are walked too (their state and DDL are
-    needed) and returned with ``selected = False``. With an OBSERVER (live only), each operation runs in a
-    transaction of its own and is watched (see migsafe.trace).
+    needed) and returned with ``selected = False``. With BRANCH_LAST (a pull request's
+    migrations, `--base`), those in ONLY and the ones depending on them are walked after
+    every other migration, as production will run them: after the whole base branch; offline,
+    that prefix is kept as a snapshot (migsafe.render.snapshot) for the next run. With an
+    OBSERVER (live only), each operation runs in a transaction of its own and is watched
+    (see migsafe.trace).
     """
     from migsafe.render.states import FullStates, PartialStates
 
     conn = connection or _connection()
     live = getattr(conn, "catalog", None) is None
     started = time.perf_counter()
-    plan = graph.plan
-    if only is not None:
-        wanted = [i for i, key in enumerate(plan) if key in only]
-        plan = plan[: wanted[-1] + 1] if wanted else []
+    plan, prefix = _plan(graph, only, branch_last and not live)
     states = (FullStates if live else PartialStates)(graph.loader.unmigrated_apps)
     problems: list[Problem] = []
     rendered: list[RenderedMigration] = []
+    store = snapshot = None
+    if prefix or (plan == graph.plan and not live):  # a whole walk is a later pull request's prefix
+        from migsafe.render.snapshot import SnapshotStore, cache_dir
+
+        store = SnapshotStore(graph, plan, conn.pg_version, cache_dir())
+        snapshot = store.load(prefix) if prefix else None
+    if snapshot is not None:
+        states.state = snapshot.state
+        conn.catalog = snapshot.catalog()
+        rendered = list(snapshot.rendered)
+        for migration in rendered:  # selected by the run that stored it, maybe
+            migration.selected = False
     for number, key in enumerate(plan, 1):
+        if number <= len(rendered):
+            continue
+        if prefix and store is not None and number == prefix + 1 and not problems:
+            store.save(prefix, states.state, conn.catalog, rendered)
         progress.step(key, number, len(plan))
         if observer is not None:
             observer.start_migration(key, states.state)
@@ -112,13 +137,65 @@ def render(graph: Graph, *, only: set[Key] | None = None, connection=None, obser
         result.selected = only is None or key in only
         rendered.append(result)
     progress.finish()
+    if store is not None and not prefix and not problems:
+        store.save(len(plan), states.state, conn.catalog, rendered)
     return RenderResult(
         mode="live" if live else "offline",
         pg_version=conn.pg_version,
         migrations=rendered,
         problems=problems,
         seconds=time.perf_counter() - started,
+        final_state=None if problems else _final_state(graph, set(plan), states.state),
+        prefix_catalog=snapshot.catalog() if snapshot is not None else None,
+        prefix=len(snapshot.rendered) if snapshot is not None else 0,
     )
+
+
+def _plan(graph: Graph, only: set[Key] | None, branch_last: bool) -> tuple[list[Key], int]:
+    """(the migrations to walk in order, how many lead it before the branch's own)."""
+    if only is None:
+        return graph.plan, 0
+    if not branch_last:
+        wanted = [i for i, key in enumerate(graph.plan) if key in only]
+        return (graph.plan[: wanted[-1] + 1] if wanted else []), 0
+    if not only:
+        return [], 0
+    nodes = graph.loader.graph.node_map
+    later, pending = set(), [key for key in only if key in nodes]
+    while pending:
+        key = pending.pop()
+        if key not in later:
+            later.add(key)
+            pending.extend(child.key for child in nodes[key].children)
+    base = base_plan(graph, [key for key in graph.plan if key not in later])
+    return base + [key for key in graph.plan if key in later], len(base)
+
+
+def base_plan(graph: Graph, keys: list[Key]) -> list[Key]:
+    """The plan `migrate` would follow on KEYS alone, made as load_graph makes the whole one:
+    so the base branch's own plan is the same list, and its snapshot is found."""
+    nodes, wanted = graph.loader.graph.node_map, set(keys)
+    leaves = sorted(key for key in wanted
+                    if not any(child.key in wanted and child.key[0] == key[0] for child in nodes[key].children))
+    plan, seen = [], set()
+    for leaf in leaves:
+        for key in graph.loader.graph.forwards_plan(leaf):
+            if key not in seen and key in wanted:
+                seen.add(key)
+                plan.append(key)
+    return plan
+
+
+def _final_state(graph: Graph, walked: set[Key], state):
+    """STATE carried to the end of the plan: the rest only changes the state (a few ms per
+    hundred migrations), and the graph rules need what the whole history builds."""
+    try:
+        for key in graph.plan:
+            if key not in walked:
+                graph.migrations[key].migration.mutate_state(state, preserve=False)
+    except Exception:  # a custom operation's state_forwards; the graph rules rebuild it their way
+        return None
+    return state
 
 
 def _walk_migration(info: MigrationInfo, states, conn, live: bool, problems, observer=None) -> RenderedMigration:
@@ -223,6 +300,7 @@ def _render_problem(info: MigrationInfo, op_info, exc: BaseException) -> Problem
     if info.path:
         line = innermost_frame_in(exc, info.path) or line
     what = f"operation {op_info.index} ({op_info.description})" if op_info else "deferred SQL"
+    raiser = type(op_info.operation) if op_info else None
     return Problem(
         kind="render",
         message=f"{info.app_label}.{info.name}: {what} could not be rendered: {describe_exception(exc)}",
@@ -232,5 +310,8 @@ def _render_problem(info: MigrationInfo, op_info, exc: BaseException) -> Problem
         migration=info.name,
         hint="render with --database-url to apply it to a scratch database"
         if "offline" in str(exc)
+        else f"raised by {raiser.__module__}.{raiser.__qualname__}: its SQL is not checked, the rest of the "
+        "migration is; fix the operation (if it needs a database, check with --database-url)"
+        if raiser
         else None,
     )

@@ -66,37 +66,66 @@ def _fold(word: str) -> str:
     return word.lower() if word.isascii() else word.translate(_ASCII_LOWER)
 
 
+_COMMENT_MARK = re.compile(r"/\*|\*/")
+
+
 def _skip_block_comment(src: str, pos: int) -> int:
     """Block comments nest in PostgreSQL."""
     depth = 0
-    while pos < len(src):
-        if src.startswith("/*", pos):
-            depth, pos = depth + 1, pos + 2
-        elif src.startswith("*/", pos):
-            depth, pos = depth - 1, pos + 2
-            if depth == 0:
-                return pos
-        else:
-            pos += 1
-    return pos
+    for mark in _COMMENT_MARK.finditer(src, pos):
+        depth += 1 if mark.group() == "/*" else -1
+        if depth == 0:
+            return mark.end()
+    return len(src)
+
+
+# Statements read in full. Any other statement (INSERT, SELECT, COPY, SET ...) changes neither
+# the catalog nor what describe() reads past its first words: its tokens are kept up to the
+# first point outside brackets after _HEAD of them, and the rest is only scanned for where it
+# ends, so a 30 MB data-loading script stays cheap.
+_READ_IN_FULL = frozenset({"create", "alter", "drop", "update", "delete", "truncate", "lock", "comment"})
+_HEAD = 8
+# Text _statement_end passes over in one regex match: nothing that could end the statement or
+# start a comment, strings that cannot be E'' strings (no word right before), and bracket
+# pairs holding only such text. Unrolled loops keep backtracking linear; at most 64 pieces
+# per match, as a long repetition of alternatives gets slow in re.
+_PLAIN = r"""[^'"$;()\[\]/-]"""
+_STRING = r"""(?<![\w$&])'[^']*(?:''[^']*)*'"""
+_PLAIN_RUN = re.compile(rf"(?:{_PLAIN}+|{_STRING}|\({_PLAIN}*(?:{_STRING}{_PLAIN}*)*\)){{0,64}}")
 
 
 def _tokenize(src: str) -> tuple[list[_Tok], list[int]]:
     """The tokens, and where the top-level semicolons are.
 
     One pass of a single regex; block comments and dollar quotes restart it past their end.
+    Statements not in _READ_IN_FULL keep only their head (their rest is skipped by
+    _statement_end), except in scripts with BEGIN ATOMIC bodies, whose inner statements
+    must stay whole for _split_statements.
     """
     toks: list[_Tok] = []
     semicolons: list[int] = []
     append, n, pos, depth = toks.append, len(src), 0, 0
+    first, limit = 0, n + 1  # index of the statement's first token; how many tokens to keep
+    skipping = "atomic" not in src.lower()
     while pos < n:
         restart = n
         for m in _TOKEN.finditer(src, pos):
+            if len(toks) >= limit and depth == 0:  # the head of a statement read no further
+                restart = _statement_end(src, m.start())
+                if restart < n:
+                    semicolons.append(len(toks))
+                    append(_Tok("op", ";", restart, restart + 1))
+                    restart += 1
+                first, limit = len(toks), n + 1
+                break
             group = m.lastindex
             start, end = m.span(group)
             text, kind = src[start:end], _GROUP[group]
             if kind == "word":
-                append(_new_tok(_Tok, ("word", text.lower() if text.isascii() else _fold(text), start, end)))
+                text = text.lower() if text.isascii() else _fold(text)
+                if len(toks) == first and skipping and text not in _READ_IN_FULL:
+                    limit = first + _HEAD
+                append(_new_tok(_Tok, ("word", text, start, end)))
             elif kind == "ident" or kind == "uident":
                 append(
                     _new_tok(_Tok, ("ident", text[text.index('"') + 1 : -1].replace('""', '"'), start, end))
@@ -112,6 +141,7 @@ def _tokenize(src: str) -> tuple[list[_Tok], list[int]]:
                 if text == ";":
                     if depth == 0:
                         semicolons.append(len(toks))
+                        first, limit = len(toks) + 1, n + 1
                 elif text == "(" or text == "[":
                     depth += 1
                 elif (text == ")" or text == "]") and depth:
@@ -134,6 +164,60 @@ def _tokenize(src: str) -> tuple[list[_Tok], list[int]]:
                 append(_Tok("op", text, start, end))
         pos = restart
     return toks, semicolons
+
+
+def _statement_end(src: str, pos: int) -> int:
+    """Where the statement running on from POS (a token boundary) ends: at its top-level
+    ';', or at the end of SRC. Reads quotes, comments and brackets as _tokenize does,
+    without making tokens: plain text goes by in runs."""
+    n, depth = len(src), 0
+    while True:
+        run = pos
+        pos = _PLAIN_RUN.match(src, pos).end()
+        if pos >= n:
+            return n
+        char = src[pos]
+        if char == ";" and depth == 0:
+            return pos
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= depth > 0
+        elif src.startswith("--", pos):
+            pos = src.find("\n", pos)
+            if pos < 0:
+                return n
+        elif src.startswith("/*", pos):
+            pos = _skip_block_comment(src, pos) - 1
+        elif char in "'\"$":
+            pos = _quoted_end(src, run, pos) - 1
+        pos += 1
+
+
+def _quoted_end(src: str, run: int, at: int) -> int:
+    """The end of the token holding the quote or dollar sign at AT.
+
+    What it is (E'...' with backslash escapes, a dollar quote, a $ inside a name, a
+    parameter) depends on the word before it, so _TOKEN reads on from that word's start
+    (the run of plain text began at RUN, a token boundary).
+    """
+    start = at
+    while start > run and (src[start - 1].isalnum() or src[start - 1] in "_$&"):
+        start -= 1
+    while True:
+        m = _TOKEN.match(src, start)
+        group = m.lastindex
+        tok_start, end = m.span(group)
+        if end <= at:  # a word or number before it
+            start = end
+            continue
+        kind, text = _GROUP[group], src[tok_start:end]
+        if kind == "dollar":
+            close = src.find(text, end)
+            return len(src) if close < 0 else close + len(text)
+        if kind == "other" and text in "'\"":  # unterminated: the rest is its string
+            return len(src)
+        return end
 
 
 def _split_statements(toks: list[_Tok], semicolons: list[int]) -> Iterator[list[_Tok]]:
@@ -167,6 +251,17 @@ def _in_atomic_body(toks: list[_Tok], start: int, stop: int) -> bool:
             elif tok.value == "end" and begin:
                 begin -= 1
     return begin > 0
+
+
+def parse(sql: str) -> list[list[_Tok]]:
+    """The statements of SQL as token lists: what Catalog.apply and describe() read, so a
+    caller doing both tokenizes once. Empty if the tokenizer fails (it accepts anything:
+    this is a safety net)."""
+    try:
+        return list(_split_statements(*_tokenize(sql)))
+    except Exception:
+        log.warning("catalog: could not tokenize %.200r", sql, exc_info=True)
+        return []
 
 
 class _Rejected(Exception):
@@ -1048,14 +1143,10 @@ class Catalog:
 
     # ----------------------------------------------------------------- public API
 
-    def apply(self, statement: str) -> None:
-        """Interpret one SQL string, which may hold several ';'-separated statements."""
-        try:
-            statements = list(_split_statements(*_tokenize(statement)))
-        except Exception:  # the tokenizer accepts anything; this is a safety net
-            log.warning("catalog: could not tokenize %.200r", statement, exc_info=True)
-            return
-        for toks in statements:
+    def apply(self, statement: str, parsed: list[list[_Tok]] | None = None) -> None:
+        """Interpret one SQL string, which may hold several ';'-separated statements;
+        PARSED is its parse() when the caller already has it."""
+        for toks in parse(statement) if parsed is None else parsed:
             self._apply_statement(statement, toks)
 
     def get_constraints(self, table: str) -> dict:
@@ -1192,6 +1283,8 @@ class Catalog:
     # ----------------------------------------------------------------- machinery
 
     def _apply_statement(self, src: str, toks: list[_Tok]) -> None:
+        if toks[0].kind != "word" or toks[0].value not in ("create", "alter", "drop"):
+            return  # DML, SET, GRANT ...: nothing the catalog models
         self._stamp, self._undo = object(), []
         try:
             self._dispatch(_Cur.over(toks, src))
@@ -1418,10 +1511,7 @@ class Catalog:
     # ----------------------------------------------------------------- dispatch
 
     def _dispatch(self, cur: _Cur) -> None:
-        verb = cur.word()
-        if verb not in ("create", "alter", "drop"):
-            return
-        cur.skip()
+        verb = cur.next().value  # CREATE, ALTER or DROP: _apply_statement saw to it
         if verb == "create":
             self._create(cur)
         elif verb == "drop":

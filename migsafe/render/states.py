@@ -47,6 +47,59 @@ ALL_RELATIONS = ("*",)  # in a stub's field names: keep every relation (intermed
 _STUB_OPTIONS = ("db_table", "db_tablespace", "managed", "proxy", "swappable", "abstract", "default_related_name")
 
 
+def install_speedups() -> None:
+    """Remove two costs Django pays per operation that do not depend on the history.
+
+    * Every rendered StateApps clears the functools cache of get_swappable_settings_name,
+      which is shared by all Apps instances, so each related field's deconstruct() on the
+      global registry walks every installed model again. The global registry does not
+      change while migsafe runs; it gets a memo of its own (cleared by its own
+      clear_cache(), as before).
+    * ProjectState.alter_field() scans every field of every model (field_is_referenced)
+      only to pass ``delay`` to reload_model(), which does nothing on a state whose apps
+      were never rendered, as migsafe's single running state is.
+    * ProjectState.rename_field() scans every field of every model (get_references) for
+      the fields pointing at the renamed one; on such a state with its relation index
+      built, only the model itself and the models the index says point at it can.
+    """
+    import functools
+
+    from django.apps import apps
+    from django.db.migrations import state as state_module
+    from django.db.migrations.utils import field_references
+
+    if "get_swappable_settings_name" not in vars(apps):
+        unwrapped = type(apps).get_swappable_settings_name.__wrapped__  # not the class-wide cache
+        apps.get_swappable_settings_name = functools.cache(functools.partial(unwrapped, apps))
+    original = state_module.field_is_referenced
+    if getattr(original, "migsafe", False):
+        return
+
+    def field_is_referenced(state, model_tuple, field_tuple):
+        if "apps" not in state.__dict__:
+            return False
+        return original(state, model_tuple, field_tuple)
+
+    field_is_referenced.migsafe = True
+    state_module.field_is_referenced = field_is_referenced
+    all_references = state_module.get_references
+
+    def get_references(state, model_tuple, field_tuple=()):
+        relations = state.__dict__.get("_relations")
+        if "apps" in state.__dict__ or relations is None:
+            yield from all_references(state, model_tuple, field_tuple)
+            return
+        pointing = relations[model_tuple] if model_tuple in relations else {}
+        for key in dict.fromkeys([model_tuple, *pointing]):
+            model_state = state.models.get(key)
+            for name, field in model_state.fields.items() if model_state else ():
+                reference = field_references(key, field, model_tuple, *field_tuple)
+                if reference:
+                    yield model_state, name, field, reference
+
+    state_module.get_references = get_references
+
+
 class FullStates:
     """Django's way (Migration.apply): a full clone of the state per operation."""
 
@@ -87,6 +140,7 @@ class PartialStates:
     CACHE_SIZE = 64
 
     def __init__(self, real_apps) -> None:
+        install_speedups()
         self.real_apps = real_apps
         self.state = ProjectState(real_apps=real_apps)
         self._versions: dict[Key, int] = {}
@@ -101,7 +155,7 @@ class PartialStates:
             self._epoch += 1  # anything may have changed
             self._cache.clear()
             return Step(before, self.state.clone())
-        reverse = _needs_reverse(operation)
+        reverse = _needs_reverse(operation, app_label, self.state)
         before_spec = self._spec(touched, reverse)
         before_models = {key: self.state.models[key].clone() for key in touched if key in self.state.models}
         sql_free = _alters_nothing(operation, app_label, self.state)
@@ -135,7 +189,7 @@ class PartialStates:
             relations = self.state.relations
             for key in touched:
                 for other, fields in relations.get(key, {}).items():
-                    if other not in spec and other in models:
+                    if fields and other not in spec and other in models:
                         keep.setdefault(other, set()).update(fields)
         pending = list(spec) + list(keep)
         seen = set(pending)
@@ -207,10 +261,29 @@ def _touched(app_label: str, operation) -> set[Key] | None:
     return None
 
 
-def _needs_reverse(operation) -> bool:
-    if type(operation) is ops.SeparateDatabaseAndState:
-        return any(_needs_reverse(inner) for inner in operation.database_operations)
-    return type(operation) in _REVERSE
+def _needs_reverse(operation, app_label: str, state: ProjectState) -> bool:
+    """Whether the operation's SQL may follow relations pointing at its model.
+
+    For a field that is not (and does not become) a primary key or unique, never: Django's
+    schema editor alters incoming foreign keys only for those (a to_field target must be
+    unique), and the models pointing at a big table are most of what rendering would cost.
+    """
+    kind = type(operation)
+    if kind is ops.SeparateDatabaseAndState:
+        return any(_needs_reverse(inner, app_label, state) for inner in operation.database_operations)
+    if kind not in _REVERSE:
+        return False
+    if kind in (ops.AlterField, ops.RenameField, ops.RemoveField):
+        model_state = state.models.get((app_label, operation.model_name_lower))
+        name = operation.old_name if kind is ops.RenameField else operation.name
+        old = model_state.fields.get(name) if model_state else None
+        new = getattr(operation, "field", None)
+        return old is None or _keyed(old) or (new is not None and _keyed(new))
+    return True
+
+
+def _keyed(field) -> bool:
+    return bool(field.primary_key or field.unique)
 
 
 def _model_key(reference, app_label: str) -> Key | None:

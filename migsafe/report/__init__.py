@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from migsafe import __version__
-from migsafe.report import checklist, issues, opportunities, patterns, summary, tasks
+from migsafe.report import checklist, issues, opportunities, patterns, summary, tables, tasks
 from migsafe.report.review import Review, gather
 from migsafe.report.text import count, join_words
 
@@ -24,8 +24,17 @@ def filename(today: date) -> str:
 
 def _header(review: Review) -> str:
     result = review.result
-    apps = sorted({f.app_label for f in result.operations})
     status = "fails" if result.failing() else "passes"
+    if result.static:
+        return "\n".join([
+            "# 🗄️ Database & ORM Review",
+            "",
+            f"Project `{review.path}`, reviewed by migsafe {__version__} on {review.today.isoformat()} from its "
+            f"migration files alone: {count(result.checked_migrations, 'migration')} and "
+            f"{count(result.static['operations'], 'operation')} read. The check {status} at fail-on "
+            f"`{result.fail_on}`.",
+        ])
+    apps = sorted({f.app_label for f in result.operations})
     return "\n".join([
         "# 🗄️ Database & ORM Review",
         "",
@@ -47,12 +56,30 @@ def _problems(review: Review) -> str:
 
 def build(session, result, fix_plan, *, path: str, config, today: date | None = None,
           base: str | None = None) -> str:
-    """The review of RESULT as Markdown (FIX_PLAN: `migsafe.fix.plan` of the same result; BASE:
-    the branch the commands it gives compare with, default the remote's default branch)."""
+    """The review of RESULT as Markdown (FIX_PLAN: `migsafe.fix.plan` of the same result, None for
+    a static result; BASE: the branch the commands it gives compare with, default the remote's
+    default branch)."""
     review = gather(session, result, fix_plan, path, config, today or date.today(), base)
-    sections = [_header(review), summary.render(review), patterns.render(review), issues.render(review),
-                opportunities.render(review), tasks.render(review), checklist.render(review), _problems(review)]
+    if result.static:
+        sections = [_header(review), _static(review), issues.render(review), opportunities.render(review),
+                    tasks.render(review), _problems(review)]
+    else:
+        sections = [_header(review), summary.render(review), tables.render(review), patterns.render(review),
+                    issues.render(review), opportunities.render(review), tasks.render(review),
+                    checklist.render(review), _problems(review)]
     return "\n\n".join(s for s in sections if s) + "\n"
+
+
+def _static(review: Review) -> str:
+    """Why this review is partial: the banner of the static check, and the sections left out."""
+    from migsafe.output.markdown import static_banner
+
+    return "\n".join([
+        "## ⚠️ Static Review", "", static_banner(review.result.static), "",
+        "Without the project's code there are no rendered SQL, locks, models or queries: the summary, the "
+        "tables, the good patterns and the checklist are left out. Fix the import and run `migsafe report` "
+        "again for the full review.",
+    ])
 
 
 def write(text: str, output_dir: str | Path, today: date | None = None) -> Path:

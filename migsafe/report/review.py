@@ -72,16 +72,18 @@ def default_branch(root: Path) -> str:
 
 
 def gather(session, result, fix_plan, path: str, config, today: date, base: str | None = None) -> Review:
+    """FIX_PLAN is None for a static result: without Django there are no rewrites nor models."""
     from migsafe.check import project_apps
 
+    static = result.static is not None
     return Review(
         path=path,
         root=Path(session.project.root),
         result=result,
         graph=session.graph,
-        changes=changes_by_migration(session.graph, fix_plan.changes),
-        skipped=list(fix_plan.skipped),
-        models=load_models(session.project, project_apps(session, config)),
+        changes={} if static else changes_by_migration(session.graph, fix_plan.changes),
+        skipped=[] if static else list(fix_plan.skipped),
+        models=[] if static else load_models(session.project, project_apps(session, config)),
         loading=related_loading(Path(session.project.root)),
         query_rules=code_rules_ran(config.ignore, QUERIES),
         index_rules=code_rules_ran(config.ignore, INDEXING),

@@ -30,6 +30,17 @@ def changes_by_migration(graph, changes: list[FileChange]) -> dict[tuple[str, st
     return out
 
 
+def rewrite_diffs(session, result, lock_timeout) -> dict[tuple[str, str], str]:
+    """The diff `migsafe fix` proposes for each migration of RESULT; none for a static result
+    (the project could not be imported, so there is no state to rewrite from)."""
+    if result.static:
+        return {}
+    from migsafe.fix import plan
+
+    fixes = plan(session, result, None, lock_timeout)
+    return diffs_by_migration(session.graph, fixes.changes, session.project.root)
+
+
 def diffs_by_migration(graph, changes: list[FileChange], root) -> dict[tuple[str, str], str]:
     """The unified diff of each migration's rewrite, paths relative to ROOT."""
     return {key: unified_diff(mine, root=root) for key, mine in changes_by_migration(graph, changes).items()}

@@ -14,7 +14,8 @@ TITLES = {PERFORMANCE: "Performance", DATA_SAFETY: "Data Safety", QUERIES: "Quer
           MODELS: "Model Quality", INDEXING: "Indexing"}
 
 _BY_RULE = {
-    **dict.fromkeys(("MS101", "MS102", "MS105", "MS106", "MS107", "MS401", "MS404", "MS405"), PERFORMANCE),
+    **dict.fromkeys(("MS101", "MS102", "MS105", "MS106", "MS107", "MS401", "MS404", "MS405", "MS406"),
+                    PERFORMANCE),
     **dict.fromkeys(("MS103", "MS104", "MS108", "MS109"), INDEXING),
     **dict.fromkeys(("MS201", "MS202", "MS203", "MS204", "MS205", "MS206", "MS305", "MS402", "MS403"),
                     DATA_SAFETY),

@@ -106,11 +106,19 @@ def _text(node) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _called(node) -> str:
+def called(node) -> str:
+    """The name a call calls (``migrations.AddField(...)``: AddField); empty for anything else."""
     if not isinstance(node, ast.Call):
         return ""
     func = node.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def bind(name: str, call: ast.Call) -> dict[str, ast.AST]:
+    """The arguments of CALL (an operation of class NAME) by parameter name, as written."""
+    args = dict(zip(SIGNATURES.get(name, ()), call.args))
+    args.update({kw.arg: kw.value for kw in call.keywords if kw.arg})
+    return args
 
 
 class _Reader:
@@ -142,23 +150,17 @@ class _Reader:
                 app, name = (_text(e) for e in element.elts)
                 if app is not None and name is not None:
                     keys.append((app, name))
-            elif _called(element) == "swappable_dependency":
+            elif called(element) == "swappable_dependency":
                 keys.append((self.user_model[0], "__first__"))
         return keys
 
     # -- operations ---------------------------------------------------------------
     def operation(self, index: int, node) -> StaticOperation:
-        name = _called(node) or type(node).__name__
-        args = self.bind(name, node) if isinstance(node, ast.Call) else {}
+        name = called(node) or type(node).__name__
+        args = bind(name, node) if isinstance(node, ast.Call) else {}
         effects = tuple(dict.fromkeys(self.effects(name, args)))
         return StaticOperation(index=index, class_name=name, description=describe(name, args),
                                effects=effects, line=getattr(node, "lineno", None))
-
-    @staticmethod
-    def bind(name: str, call: ast.Call) -> dict[str, ast.AST]:
-        args = dict(zip(SIGNATURES.get(name, ()), call.args))
-        args.update({kw.arg: kw.value for kw in call.keywords if kw.arg})
-        return args
 
     def effects(self, name: str, args: dict) -> list[Effect]:
         handler = getattr(self, f"_op_{name}", None)
@@ -238,7 +240,7 @@ class _Reader:
         call = args.get(value_key)
         if not model or not isinstance(call, ast.Call):
             return []
-        inner = self.bind("", call)
+        inner = bind("", call)
         name = _text(inner.get("name"))
         effects = [Effect(verb, (kind, self.app, model.lower(), name.lower()))] if name else []
         return effects + [Effect("ref", ("field", self.app, model.lower(), f)) for f in _field_names(call)]
@@ -286,9 +288,9 @@ class _Reader:
     def _nested(self, node) -> list[Effect]:
         effects = []
         for element in getattr(node, "elts", None) or ():
-            name = _called(element)
+            name = called(element)
             if name:
-                effects += self.effects(name, self.bind(name, element))
+                effects += self.effects(name, bind(name, element))
         return effects
 
     def _op_SeparateDatabaseAndState(self, args):
@@ -304,7 +306,7 @@ class _Reader:
             node = args.get(key)
             body = node if isinstance(node, ast.Lambda) else self.functions.get(getattr(node, "id", None))
             for call in ast.walk(body) if body is not None else ():
-                if _called(call) == "get_model" and isinstance(call, ast.Call):
+                if called(call) == "get_model" and isinstance(call, ast.Call):
                     texts = [_text(a) for a in call.args]
                     if len(texts) >= 2 and texts[0] and texts[1]:
                         effects.append(Effect("ref", ("model", texts[0], texts[1].lower())))
@@ -319,7 +321,7 @@ class _Reader:
             return []
         kwargs = {kw.arg: kw.value for kw in node.keywords if kw.arg}
         target = kwargs.get("to")
-        if target is None and _called(node) in _RELATION_CLASSES and node.args:
+        if target is None and called(node) in _RELATION_CLASSES and node.args:
             target = node.args[0]
         effects = []
         model = self._model_ref(target)
@@ -346,9 +348,9 @@ def _field_names(call: ast.Call) -> list[str]:
     for node in ast.walk(call):
         if isinstance(node, ast.keyword) and node.arg in ("fields", "include"):
             names += [_text(e).lstrip("-") for e in getattr(node.value, "elts", []) if _text(e)]
-        elif _called(node) == "F" and node.args and _text(node.args[0]):
+        elif called(node) == "F" and node.args and _text(node.args[0]):
             names.append(_text(node.args[0]))
-        elif _called(node) == "Q":
+        elif called(node) == "Q":
             names += [kw.arg for kw in node.keywords if kw.arg and kw.arg != "_connector"]
             names += [_text(a.elts[0]) for a in node.args
                       if isinstance(a, ast.Tuple) and a.elts and _text(a.elts[0])]
@@ -399,13 +401,13 @@ def describe(name: str, args: dict) -> str:
     """The operation as Django's describe() words it, from its literal arguments."""
     if name in ("AddIndex", "AddIndexConcurrently"):
         index = args.get("index")
-        inner = _Reader.bind("", index) if isinstance(index, ast.Call) else {}
+        inner = bind("", index) if isinstance(index, ast.Call) else {}
         fields = ", ".join(_text(e) or "?" for e in getattr(inner.get("fields"), "elts", ()) or ())
         prefix = "Concurrently create" if name == "AddIndexConcurrently" else "Create"
         return f"{prefix} index {_s(inner, 'name')} on field(s) {fields} of model {_s(args, 'model_name')}"
     if name in ("AddConstraint", "AddConstraintNotValid"):
         constraint = args.get("constraint")
-        inner = _Reader.bind("", constraint) if isinstance(constraint, ast.Call) else {}
+        inner = bind("", constraint) if isinstance(constraint, ast.Call) else {}
         kind = "not valid constraint" if name == "AddConstraintNotValid" else "constraint"
         return f"Create {kind} {_s(inner, 'name')} on model {_s(args, 'model_name')}"
     describer = _DESCRIPTIONS.get(name)

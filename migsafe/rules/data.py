@@ -1,4 +1,4 @@
-"""MS4xx: data migrations (RunPython, RunSQL writing rows) and their reversibility."""
+"""MS4xx: data migrations (RunPython, RunSQL writing rows), their reversibility, and raw SQL migsafe cannot read."""
 
 from __future__ import annotations
 
@@ -97,3 +97,32 @@ class WholeTableWrite(Rule):
             if s.kind in ("update", "delete") and not s.has_where:
                 found.append((f"{s.kind.upper()} of every row of {s.table} in one statement", self.fix))
         return found
+
+
+@register
+class UnknownLocks(Rule):
+    id = "MS406"
+    severity = "warning"
+    family = "data"
+    title = "Statement whose locks migsafe cannot tell"
+    why = (
+        "migsafe reads each statement to know which tables it locks, in which mode, and whether it "
+        "rewrites or scans them. A statement it cannot read (a DO block, CALL, CLUSTER, REINDEX, a "
+        "statement in another schema, SQL its parser rejects) is checked by no other rule: it may "
+        "take an ACCESS EXCLUSIVE lock or rewrite a table without a word."
+    )
+    fix = (
+        "Find out what it locks (`migsafe trace --database-url ...` shows the locks PostgreSQL takes), then "
+        "say so on the operation: # migsafe: ignore[MS406] <what it locks and why that is fine>; or split "
+        "it into plain statements migsafe reads (ALTER TABLE, CREATE INDEX, UPDATE ...)."
+    )
+
+    def check(self, facts, context):
+        unknown = list(dict.fromkeys(s.sql for s in facts.statements if s.kind == "other"))
+        if not unknown:
+            return []
+        first = " ".join(unknown[0].split())
+        first = first if len(first) <= 80 else first[:77] + "..."
+        if len(unknown) == 1:
+            return [(f"cannot tell what this statement locks, rewrites or scans: {first}", self.fix)]
+        return [(f"cannot tell what {len(unknown)} statements lock, rewrite or scan; the first: {first}", self.fix)]

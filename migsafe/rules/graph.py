@@ -305,16 +305,19 @@ class ModelsDifferFromMigrations(Rule):
         from django.apps import apps as global_apps
         from django.db.migrations.autodetector import MigrationAutodetector
         from django.db.migrations.state import ProjectState
+        from django.utils import translation
 
         graph = context.graph
         apps = set(context.project_apps)
         if not apps or any(p.app_label in apps for p in graph.problems):
             return []  # nothing to compare, or a broken migration: the built state is not known
         loader = graph.loader
-        autodetector = MigrationAutodetector(
-            loader.project_state(), ProjectState.from_apps(global_apps), _questioner(apps)
-        )
-        changes = autodetector.changes(graph=loader.graph, trim_to_apps=apps)
+        built = context.final_state or loader.project_state()  # the render's, when it walked everything
+        # As makemigrations (@no_translations): lazy verbose names compare as written, not as
+        # the active language's translation ("Basket" is "Cart" in django-oscar's en_US).
+        with translation.override(None):
+            autodetector = MigrationAutodetector(built, ProjectState.from_apps(global_apps), _questioner(apps))
+            changes = autodetector.changes(graph=loader.graph, trim_to_apps=apps)
         found = []
         for app, migrations in sorted(changes.items()):
             described = "; ".join(op.describe() for m in migrations for op in m.operations)

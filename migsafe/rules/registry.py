@@ -37,9 +37,15 @@ class Finding:
     location: Location
     facts: object | None = None  # migsafe.analysis.facts.Facts, for operation findings
     suppressed: str | None = None  # the reason given in "# migsafe: ignore[ID] reason"
+    # With production statistics (--stats): the affected table's figures (migsafe.stats.describe.table_dict)
+    # and the estimated seconds of the operation's blocking work; in the JSON only when set.
+    table_stats: dict | None = None
+    estimated_seconds: float | None = None
 
     def as_dict(self) -> dict:
         where, f = self.location, self.facts
+        production = {} if self.table_stats is None else {
+            "table_stats": self.table_stats, "estimated_seconds": self.estimated_seconds}
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -58,6 +64,7 @@ class Finding:
             "backward_incompatible": bool(f and f.backward_incompatible),
             "message": self.message,
             "suggestion": self.suggestion,
+            **production,
         }
 
 
@@ -71,7 +78,8 @@ class Rule:
     fix: str = ""
     family: str = ""
 
-    scope = "operation"  # or "graph": once per run, on the migration graph; "code": once, on the project's code
+    scope = "operation"  # or "graph": once per run, on the migration graph; "code": once, on the project's code;
+    # "stats": once, only when production statistics are given (see migsafe.stats.apply)
 
     def check(self, facts, context) -> list[tuple[str, str]]:
         """(message, suggestion) pairs for FACTS; CONTEXT is the migration's analysis."""
@@ -83,6 +91,11 @@ class Rule:
 
     def check_code(self, context) -> list[tuple[Location, str, str]]:
         """(location, message, suggestion) for code rules; CONTEXT is a migsafe.code.context.CodeContext."""
+        raise NotImplementedError
+
+    def check_stats(self, context) -> list[tuple[Location | None, str, str, object, object]]:
+        """(location, message, suggestion, facts, table) for stats rules: location None points at the
+        operation FACTS, TABLE is the TableStats it is about; CONTEXT is a migsafe.stats.apply.StatsContext."""
         raise NotImplementedError
 
 
@@ -110,4 +123,4 @@ def get(rule_id: str) -> type[Rule] | None:
 
 def _load() -> None:
     # Importing the family modules registers their rules.
-    from migsafe.rules import compatibility, data, graph, indexes, locking, models, queries  # noqa: F401
+    from migsafe.rules import compatibility, data, graph, indexes, locking, models, production, queries  # noqa: F401

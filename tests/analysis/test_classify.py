@@ -101,8 +101,13 @@ def test_concurrent_index_and_index_rename(catalog):
     assert rename.locks == {}  # only the index is locked
 
 
-def test_unknown_statements_take_no_table_locks(catalog):
+def test_statements_known_to_lock_no_table(catalog):
     (item,) = facts(catalog, "SET CONSTRAINTS ALL IMMEDIATE")
+    assert item.kind == "no_table_lock" and item.locks == {}
+
+
+def test_statements_migsafe_cannot_read_are_other_with_no_locks_claimed(catalog):
+    (item,) = facts(catalog, "DO $$ BEGIN PERFORM 1; END $$")
     assert item.kind == "other" and item.locks == {}
 
 

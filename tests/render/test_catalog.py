@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlparse
 
-from migsafe.render.catalog import Catalog
+from migsafe.render.catalog import Catalog, parse
 
 T63 = "t" * 63
 C63 = "c" * 63
@@ -448,6 +448,19 @@ CASES = [
         SELECT 1; ; ;
         BEGIN; SET LOCAL lock_timeout = '1s'; COMMIT;
         GRANT SELECT ON dq TO PUBLIC;
+        """,
+    ),
+    Case(
+        "data_statements_skipped_to_their_end",  # no BEGIN ATOMIC: DML is read only to its head
+        """
+        CREATE TABLE load (id int PRIMARY KEY, note text, "we;ird" text);
+        INSERT INTO load (id, note, "we;ird") VALUES (1, 'semi;colon', E'it\\'s; here'),
+            (2, $$dollar; quoted$$, $t$ tagged; $t$), -- a comment; with a semicolon
+            (3, /* block; /* nested; */ */ U&'\\0041;', ((('x;'))));
+        INSERT INTO load SELECT id + 10, note, "we;ird" FROM load WHERE note <> ';';
+        SELECT ';' AS x, E'\\';' AS y, $q$;$q$ AS z;
+        CREATE INDEX load_note ON load (note);
+        ALTER TABLE load ADD COLUMN after_data int UNIQUE;
         """,
     ),
     Case(
@@ -1003,6 +1016,14 @@ def test_garbage_never_raises() -> None:
         catalog.apply(text)
     for text in ("", ";", "'unterminated", '"unterminated', "$$ unterminated", "/* unterminated", "\x00"):
         catalog.apply(text)
+
+
+def test_a_big_insert_is_read_only_as_far_as_its_head() -> None:
+    """A data-loading INSERT cannot change the catalog: megabytes of rows are skipped, not tokenized."""
+    rows = ", ".join(f"({i}, 'row {i}; it''s')" for i in range(10_000))
+    insert, create = parse(f"INSERT INTO load (id, note) VALUES {rows}; CREATE TABLE after_load (id int)")
+    assert [tok.value for tok in insert] == ["insert", "into", "load", "(", "id", ",", "note", ")"]
+    assert [tok.value for tok in create] == ["create", "table", "after_load", "(", "id", "int", ")"]
 
 
 def test_rejected_statement_changes_nothing() -> None:

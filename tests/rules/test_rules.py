@@ -2,7 +2,7 @@
 
 The cases are migrations in sample_migrations/ (each file's header comment says what it
 demonstrates); MS108's unsafe case cannot be applied at all, so it lives in
-tests/projects/concurrently_atomic/.
+tests/projects/concurrently_atomic/, and MS406's (SQL migsafe cannot read) in tests/projects/raw_sql/.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def sample():
 def test_every_operation_rule_has_a_case():
     from migsafe.rules.registry import all_rules
 
-    assert {rule.id for rule in all_rules() if rule.scope == "operation"} == set(CASES) | {"MS108"}
+    assert {rule.id for rule in all_rules() if rule.scope == "operation"} == set(CASES) | {"MS108", "MS406"}
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
@@ -63,6 +63,37 @@ def test_ms108_fires_on_concurrently_in_an_atomic_migration():
     data, _ = run_json("check", PROJECTS / "concurrently_atomic")
     (finding,) = [f for f in data["findings"] if f["rule"] == "MS108"]
     assert (finding["migration"], finding["line"]) == ("0002_item_name_idx", 12)
+
+
+@pytest.fixture(scope="module")
+def raw_sql():
+    data, _ = run_json("check", PROJECTS / "raw_sql")
+    return data
+
+
+def _ms406(data, migration):
+    return [f for f in data["findings"] if f["rule"] == "MS406" and f["migration"] == migration]
+
+
+def test_ms406_names_a_do_block_whose_locks_are_unknown(raw_sql):
+    (finding,) = _ms406(raw_sql, "0002_item_do_block")
+    assert (finding["file"], finding["line"]) == ("shop/migrations/0002_item_do_block.py", 9)
+    assert "cannot tell what this statement locks, rewrites or scans: DO $$ BEGIN EXECUTE" in finding["message"]
+    assert "# migsafe: ignore[MS406]" in finding["suggestion"]
+
+
+def test_ms406_names_sql_the_parser_rejects_and_later_migrations_are_still_checked(raw_sql):
+    (finding,) = _ms406(raw_sql, "0003_item_unbalanced_check")
+    assert "CHECK ((size > 0);" in finding["message"]
+    assert [f["rule"] for f in raw_sql["findings"] if f["migration"] == "0005_item_size_idx"] == ["MS103"]
+
+
+def test_ms406_is_quiet_on_settings_reads_grants_and_extensions(raw_sql):
+    assert _ms406(raw_sql, "0004_item_settings_and_grants") == []
+
+
+def test_ms406_is_quiet_on_every_sample_migration(sample):
+    assert [key for key, op in sample.items() if "MS406" in op["rules"]] == []
 
 
 def test_ms108_is_quiet_on_a_non_atomic_concurrent_migration(sample):

@@ -1,0 +1,3 @@
+SECRET_KEY = "raw-sql"
+INSTALLED_APPS = ["shop"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

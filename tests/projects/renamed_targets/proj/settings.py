@@ -1,0 +1,3 @@
+SECRET_KEY = "renamed-targets"
+INSTALLED_APPS = ["shop"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,0 +1,6 @@
+from shop.models import Shipment
+
+
+def by_carrier(carrier):
+    """Shipments of one carrier."""
+    return list(Shipment.objects.filter(carrier=carrier))
