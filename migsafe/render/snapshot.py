@@ -21,6 +21,7 @@ import pickle
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 KEEP = 16
@@ -51,6 +52,7 @@ class SnapshotStore:
         self._graph = graph
         self._plan = plan
         self._pg_version = pg_version
+        self._paths: dict[int, Path | None] = {}
 
     def _digest(self, length: int) -> str | None:
         """Digest of what the state and catalog after PLAN[:LENGTH] depend on (None: unknowable)."""
@@ -77,10 +79,13 @@ class SnapshotStore:
         return digest.hexdigest()
 
     def _path(self, length: int) -> Path | None:
+        """The snapshot file of PLAN[:LENGTH] (computed once: a missed load is followed by a save)."""
         if self.directory is None or length < MIN_PREFIX:
             return None
-        digest = self._digest(length)
-        return self.directory / f"walk-{digest}.pickle" if digest else None
+        if length not in self._paths:
+            digest = self._digest(length)
+            self._paths[length] = self.directory / f"walk-{digest}.pickle" if digest else None
+        return self._paths[length]
 
     def load(self, length: int) -> Snapshot | None:
         path = self._path(length)
@@ -116,6 +121,7 @@ class SnapshotStore:
             old.unlink(missing_ok=True)
 
 
+@lru_cache(maxsize=None)
 def _code_digest() -> str:
     """Size and modification time of migsafe's own modules: a changed renderer invalidates."""
     root = Path(__file__).resolve().parent.parent

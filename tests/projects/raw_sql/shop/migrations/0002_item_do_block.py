@@ -1,4 +1,4 @@
-# MS110: what a DO block locks is known only to PostgreSQL.
+# MS406: what a DO block locks is known only to PostgreSQL.
 from django.db import migrations
 
 

@@ -1,4 +1,4 @@
-# MS110: a statement the SQL parser rejects (a parenthesis is never closed); the
+# MS406: a statement the SQL parser rejects (a parenthesis is never closed); the
 # migrations after it are still checked.
 from django.db import migrations
 

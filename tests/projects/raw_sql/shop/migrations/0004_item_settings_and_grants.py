@@ -1,4 +1,4 @@
-# Safe twin of MS110: statements whose effect migsafe knows though they lock no table.
+# Safe twin of MS406: statements whose effect migsafe knows though they lock no table.
 from django.db import migrations
 
 
